@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Server configuration, read once from the environment (DESIGN §7: configuration only through
+ * environment variables). Everything downstream takes a `Config`, never `process.env`.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).optional(),
+  MASKROOM_AUTH: z.enum(['local', 'accounts']).default('local'),
+  MASKROOM_DATA_DIR: z.string().min(1).default('./data'),
+  MASKROOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type AuthMode = 'local' | 'accounts';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly authMode: AuthMode;
+  readonly dataDir: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  // Local mode has no login, so it must not be reachable from other machines.
+  const host = e.HOST ?? (e.MASKROOM_AUTH === 'local' ? '127.0.0.1' : '0.0.0.0');
+  if (e.MASKROOM_AUTH === 'local' && !LOOPBACK.has(host)) {
+    throw new ConfigError(
+      `HOST=${host} is not a loopback address: local mode has no login and binds to loopback only; ` +
+        'set MASKROOM_AUTH=accounts to serve other machines',
+    );
+  }
+  return {
+    port: e.PORT,
+    host,
+    authMode: e.MASKROOM_AUTH,
+    dataDir: path.resolve(e.MASKROOM_DATA_DIR),
+    logLevel: e.MASKROOM_LOG_LEVEL,
+  };
+}
