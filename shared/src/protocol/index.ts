@@ -1,0 +1,88 @@
+/** The worker protocol (DESIGN §5): version, message schemas, framing, contract and vectors. */
+export {
+  DEFAULT_MAX_HEADER_BYTES,
+  MAX_DEVICE_LENGTH,
+  MAX_LOCATOR_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_SESSIONS_LIMIT,
+  MAX_TYPE_BYTES,
+  PROTOCOL_VERSION,
+} from './constants.js';
+export { maskObjectSchema, progressSchema, type MaskObject, type Progress } from './fields.js';
+export {
+  capabilitiesSchema,
+  doneHeaderSchema,
+  errorHeaderSchema,
+  heartbeatHeaderSchema,
+  helloHeaderSchema,
+  resultHeaderSchema,
+  workerBackendSchema,
+  type Capabilities,
+  type DoneHeader,
+  type ErrorHeader,
+  type HeartbeatHeader,
+  type HelloHeader,
+  type ResultHeader,
+  type WorkerBackend,
+} from './worker-messages.js';
+export {
+  cancelHeaderSchema,
+  closeHeaderSchema,
+  framesSourceSchema,
+  openHeaderSchema,
+  promptHeaderSchema,
+  propagateHeaderSchema,
+  removeObjectHeaderSchema,
+  resetHeaderSchema,
+  type CancelHeader,
+  type CloseHeader,
+  type FramesSource,
+  type OpenHeader,
+  type PromptHeader,
+  type PropagateHeader,
+  type RemoveObjectHeader,
+  type ResetHeader,
+} from './server-messages.js';
+export {
+  MESSAGE_SPECS,
+  MESSAGE_TYPES,
+  messageSpec,
+  protocolMessageSchema,
+  serverMessageSchema,
+  workerMessageSchema,
+  type MessageSpec,
+  type MessageType,
+  type ProtocolMessage,
+  type ProtocolMessageInput,
+  type Sender,
+  type ServerMessage,
+  type ServerMessageType,
+  type WorkerMessage,
+  type WorkerMessageType,
+} from './messages.js';
+export {
+  decodeMessage,
+  describeIssue,
+  encodeMessage,
+  type DecodeOptions,
+  type DecodeResult,
+  type ProtocolErrorCode,
+} from './framing.js';
+export {
+  CROSS_FIELD_RULES,
+  PROTOCOL_SCHEMA_FILE,
+  PROTOCOL_VECTORS_FILE,
+  REGENERATE_COMMAND,
+  protocolSchemaDocument,
+  protocolVectorsDocument,
+  renderProtocolSchema,
+  renderProtocolVectors,
+  stableJson,
+} from './contract.js';
+export {
+  INVALID_VECTORS,
+  VALID_VECTORS,
+  type FrameSpec,
+  type InvalidVector,
+  type ValidVector,
+} from './vectors.js';
