@@ -13,7 +13,10 @@ test('the app loads in a real browser and reports the server as ready', async ({
   expect(problems).toEqual([]);
 });
 
-test('a client-side route is served the app, an unknown API path a coded error', async ({ page, request }) => {
+test('a client-side route is served the app, an unknown API path a coded error', async ({
+  page,
+  request,
+}) => {
   await page.goto('/videos/some-video?frame=12');
   await expect(page.getByRole('heading', { name: 'Maskroom' })).toBeVisible();
 

@@ -13,7 +13,9 @@ for (const file of process.argv.slice(2)) {
   }
   const xml = readFileSync(file, 'utf8');
   const cases = xml.match(/<testcase\b[\s\S]*?(?:\/>|<\/testcase>)/g) ?? [];
-  let p = 0, f = 0, s = 0;
+  let p = 0,
+    f = 0,
+    s = 0;
   for (const c of cases) {
     const head = c.slice(0, c.indexOf('>') + 1);
     if (head.endsWith('/>')) p += 1;
@@ -22,6 +24,8 @@ for (const file of process.argv.slice(2)) {
     else p += 1;
   }
   console.log(`${path.basename(file, '.xml')}: ${p} passed, ${f} failed, ${s} skipped`);
-  passed += p; failed += f; skipped += s;
+  passed += p;
+  failed += f;
+  skipped += s;
 }
 console.log(`Total: ${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -15,7 +15,10 @@ export interface Logger {
 export function createLogger(level: LogLevel | 'silent' = 'info', base: Fields = {}): Logger {
   const emit = (at: LogLevel, msg: string, fields?: Fields): void => {
     if (RANK[at] < RANK[level]) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...base, ...fields }, errorReplacer);
+    const line = JSON.stringify(
+      { time: new Date().toISOString(), level: at, msg, ...base, ...fields },
+      errorReplacer,
+    );
     (at === 'error' ? process.stderr : process.stdout).write(line + '\n');
   };
   return {

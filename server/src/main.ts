@@ -28,7 +28,11 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info('maskroom listening', { url: `http://${shown}:${port}/`, mode: config.authMode, dataDir: config.dataDir });
+  log.info('maskroom listening', {
+    url: `http://${shown}:${port}/`,
+    mode: config.authMode,
+    dataDir: config.dataDir,
+  });
 
   const shutdown = (signal: string): void => {
     log.info('shutting down', { signal });

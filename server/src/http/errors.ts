@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ERROR_CODES, MaskroomError, errorBody, type ErrorCode } from '@maskroom/shared';
+import { MaskroomError, httpErrorResponse, isMaskroomError } from '@maskroom/shared';
 import type { Logger } from '../log.js';
 
 /** Unknown `/api/*` routes answer the same error shape as every other failure. */
@@ -14,21 +14,18 @@ export const apiNotFound: RequestHandler = (req, _res, next) => {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
-    const known = toMaskroomError(err);
-    const status = ERROR_CODES[known.code].httpStatus;
+    const { status, body } = httpErrorResponse(fromExpress(err), req.requestId);
     if (status >= 500) log.error('request failed', { requestId: req.requestId, err });
-    res.status(status).json(errorBody(known.code, known.message, req.requestId));
+    res.status(status).json(body);
   };
 }
 
-function toMaskroomError(err: unknown): MaskroomError {
-  if (err instanceof MaskroomError) return err;
-  // body-parser and friends signal client errors with `status`/`type`.
-  if (isHttpError(err) && err.status >= 400 && err.status < 500) {
-    const code: ErrorCode = err.status === 413 ? 'FILE_TOO_LARGE' : 'INVALID_REQUEST';
-    return new MaskroomError(code, err.expose ? err.message : 'invalid request');
-  }
-  return new MaskroomError('INTERNAL', 'internal error');
+/** body-parser and friends signal client errors with an http-errors `status`. */
+function fromExpress(err: unknown): unknown {
+  if (isMaskroomError(err) || !isHttpError(err) || err.status < 400 || err.status >= 500) return err;
+  if (err.status === 404) return new MaskroomError('NOT_FOUND', 'not found');
+  if (err.status === 413) return new MaskroomError('FILE_TOO_LARGE', 'the request body is too large');
+  return new MaskroomError('INVALID_REQUEST', err.expose ? err.message : 'invalid request');
 }
 
 function isHttpError(e: unknown): e is { status: number; message: string; expose?: boolean } {

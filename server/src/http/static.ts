@@ -11,7 +11,10 @@ export function clientRouter(clientDir: string): Router {
   const index = path.join(clientDir, 'index.html');
   if (!existsSync(index)) {
     router.get(/^(?!\/api\/).*/, (_req, res) => {
-      res.status(503).type('text/plain').send(`The client is not built (${index} is missing): run \`npm run build\`.`);
+      res
+        .status(503)
+        .type('text/plain')
+        .send(`The client is not built (${index} is missing): run \`npm run build\`.`);
     });
     return router;
   }
