@@ -37,9 +37,15 @@ describe('package boundaries (DESIGN §1)', () => {
 
   it.each([
     ['client/src/x.ts', "import { rle } from '@maskroom/shared';\nexport { rle };"],
-    ['server/src/x.ts', "import { rle } from '@maskroom/shared';\nimport { readFileSync } from 'node:fs';\nexport { rle, readFileSync };"],
+    [
+      'server/src/x.ts',
+      "import { rle } from '@maskroom/shared';\nimport { readFileSync } from 'node:fs';\nexport { rle, readFileSync };",
+    ],
     ['shared/src/rle/x.ts', "import { encode } from './codec.js';\nexport { encode };"],
-    ['shared/src/x.test.ts', "import { readFileSync } from 'node:fs';\nexport const p = process.cwd();\nexport { readFileSync };"],
+    [
+      'shared/src/x.test.ts',
+      "import { readFileSync } from 'node:fs';\nexport const p = process.cwd();\nexport { readFileSync };",
+    ],
     ['e2e/x.ts', "import { a } from '../server/src/app.js';\nexport { a };"],
   ])('allows %s: %s', async (file, code) => {
     expect(await ruleIds(file, code)).toEqual([]);
