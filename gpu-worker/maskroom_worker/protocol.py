@@ -70,6 +70,8 @@ MessageType = Literal[
 Sender = Literal["worker", "server"]
 ErrorCode = Literal[
     "VIDEO_TOO_LONG",
+    "RESOLUTION_TOO_HIGH",
+    "STORAGE_FULL",
     "FILE_TOO_LARGE",
     "UNSUPPORTED_MEDIA",
     "INGEST_FAILED",

@@ -24,6 +24,16 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The video is longer than the configured maximum duration or frame count.',
   },
+  RESOLUTION_TOO_HIGH: {
+    httpStatus: 422,
+    retryable: false,
+    description: 'The video is wider or taller than the configured maximum resolution.',
+  },
+  STORAGE_FULL: {
+    httpStatus: 507,
+    retryable: true,
+    description: 'The server has no disk space left for this upload.',
+  },
   FILE_TOO_LARGE: {
     httpStatus: 413,
     retryable: false,
@@ -51,7 +61,7 @@ export const ERROR_CODES = {
     description: 'The prompt is valid but the backend cannot answer it (e.g. text on classical).',
   },
   FRAME_OUT_OF_RANGE: {
-    httpStatus: 400,
+    httpStatus: 404,
     retryable: false,
     description: 'The frame index is outside [0, numFrames) of the session.',
   },
