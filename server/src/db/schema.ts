@@ -1,0 +1,145 @@
+/**
+ * The server's relational schema (drizzle pg-core), shared by both drivers: PGlite (embedded,
+ * Postgres compiled to WASM) and postgres.js (a real PostgreSQL server).
+ *
+ * Changing this file means generating a migration: `cd server && npx drizzle-kit generate --name <what>`
+ * (see `migrations/README.md`). Tables are unqualified (schema `public` by default) so that the
+ * `schema` option of `openDatabase` can relocate all of them through `search_path`.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+/** Overall state of a video: still being uploaded/probed/extracted, or ready to annotate. */
+export const VIDEO_STATUSES = ['ingesting', 'ready'] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+
+/** Ingest phases in order; `ready` is reached only through `VideoStore.finishIngest`. */
+export const INGEST_PHASES = ['uploading', 'probing', 'extracting', 'finalizing', 'ready'] as const;
+export type IngestPhase = (typeof INGEST_PHASES)[number];
+
+/**
+ * Normalizes whatever byte container a driver hands back to a plain `Uint8Array` (postgres.js
+ * returns a `Buffer`, PGlite a `Uint8Array`). A container that spans its whole `ArrayBuffer` is
+ * re-viewed without copying; one that is a slice of a larger buffer (small Buffers live in Node's
+ * shared pool) is copied, so callers never hold or leak bytes that are not theirs.
+ */
+export function toPlainBytes(value: Uint8Array): Uint8Array {
+  if (value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
+    return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, 0, value.byteLength);
+  }
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+}
+
+/**
+ * `bytea` ↔ `Uint8Array` on both drivers. Both accept a Uint8Array parameter and send it in
+ * binary/hex form; on read postgres.js gives a `Buffer` and PGlite a `Uint8Array`, and a text-mode
+ * driver would give the `\x…` hex string: all of them become a plain `Uint8Array`.
+ */
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array | string }>({
+  dataType() {
+    return 'bytea';
+  },
+  toDriver(value: Uint8Array): Uint8Array {
+    return value;
+  },
+  fromDriver(value: Uint8Array | string): Uint8Array {
+    if (typeof value === 'string') {
+      if (!value.startsWith('\\x')) throw new TypeError('bytea: expected hex output (\\x…)');
+      return Uint8Array.from(Buffer.from(value.slice(2), 'hex'));
+    }
+    return toPlainBytes(value);
+  },
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const videos = pgTable(
+  'videos',
+  {
+    id: text('id').primaryKey(),
+    title: text('title').notNull(),
+    originalName: text('original_name').notNull(),
+    status: text('status', { enum: VIDEO_STATUSES }).notNull().default('ingesting'),
+    phase: text('phase', { enum: INGEST_PHASES }).notNull().default('uploading'),
+    framesDone: integer('frames_done').notNull().default(0),
+    framesTotal: integer('frames_total'),
+    bytesReceived: bigint('bytes_received', { mode: 'number' }).notNull().default(0),
+    width: integer('width'),
+    height: integer('height'),
+    numFrames: integer('num_frames'),
+    sourceFps: doublePrecision('source_fps'),
+    processingFps: doublePrecision('processing_fps'),
+    durationSec: doublePrecision('duration_sec'),
+    rotation: integer('rotation'),
+    codec: text('codec'),
+    container: text('container'),
+    vfr: boolean('vfr'),
+    sourceBytes: bigint('source_bytes', { mode: 'number' }),
+    framesBytes: bigint('frames_bytes', { mode: 'number' }),
+    createdBy: text('created_by').notNull(),
+    /** The server instance running this ingest; a restarted instance sweeps its own leftovers. */
+    instanceId: text('instance_id').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('videos_status_check', sql`${t.status} in ('ingesting', 'ready')`),
+    check(
+      'videos_phase_check',
+      sql`${t.phase} in ('uploading', 'probing', 'extracting', 'finalizing', 'ready')`,
+    ),
+    // An ingesting video is never in phase `ready`; a ready one has every metadata field.
+    check(
+      'videos_ready_check',
+      sql`(${t.status} = 'ready') = (${t.phase} = 'ready') and (${t.status} <> 'ready' or num_nonnulls(${t.width}, ${t.height}, ${t.numFrames}, ${t.sourceFps}, ${t.processingFps}, ${t.durationSec}, ${t.rotation}, ${t.codec}, ${t.container}, ${t.vfr}, ${t.sourceBytes}, ${t.framesBytes}) = 12)`,
+    ),
+    index('videos_created_at_idx').on(t.createdAt),
+    index('videos_status_updated_at_idx').on(t.status, t.updatedAt),
+  ],
+);
+
+/** One annotation session per video (DESIGN §3): its documents are named `session/<id>…`. */
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  videoId: text('video_id')
+    .notNull()
+    .unique('sessions_video_id_unique')
+    .references(() => videos.id, { onDelete: 'cascade' }),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * The durable Yjs update log (DESIGN §4): every update is appended before it is acknowledged.
+ * `id` orders the updates of a document (Yjs updates commute, so order matters only to compaction).
+ */
+export const docUpdates = pgTable(
+  'doc_updates',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    docName: text('doc_name').notNull(),
+    update: bytea('update').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('doc_updates_doc_name_id_idx').on(t.docName, t.id)],
+);
+
+/** A compacted document state: the merge of every update of `doc_name` with id ≤ `last_update_id`. */
+export const docSnapshots = pgTable('doc_snapshots', {
+  docName: text('doc_name').primaryKey(),
+  state: bytea('state').notNull(),
+  lastUpdateId: bigint('last_update_id', { mode: 'number' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
