@@ -43,8 +43,10 @@ CREATE TABLE "videos" (
 	"frames_bytes" bigint,
 	"created_by" text NOT NULL,
 	"instance_id" text NOT NULL,
+	"upload_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "videos_upload_id_unique" UNIQUE("upload_id"),
 	CONSTRAINT "videos_status_check" CHECK ("videos"."status" in ('ingesting', 'ready')),
 	CONSTRAINT "videos_phase_check" CHECK ("videos"."phase" in ('uploading', 'probing', 'extracting', 'finalizing', 'ready')),
 	CONSTRAINT "videos_ready_check" CHECK (("videos"."status" = 'ready') = ("videos"."phase" = 'ready') and ("videos"."status" <> 'ready' or num_nonnulls("videos"."width", "videos"."height", "videos"."num_frames", "videos"."source_fps", "videos"."processing_fps", "videos"."duration_sec", "videos"."rotation", "videos"."codec", "videos"."container", "videos"."vfr", "videos"."source_bytes", "videos"."frames_bytes") = 12))

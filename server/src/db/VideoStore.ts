@@ -44,6 +44,7 @@ interface VideoBase {
   readonly createdBy: UserId;
   /** The server instance that ran (or runs) the ingest. */
   readonly instanceId: string;
+  readonly uploadId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -72,6 +73,8 @@ export interface NewIngest {
   readonly originalName: string;
   readonly createdBy: UserId;
   readonly instanceId: string;
+  /** The client's own id for this upload (an id string); `CONFLICT` if already used. */
+  readonly uploadId?: string;
 }
 
 export interface IngestProgress {
@@ -98,6 +101,7 @@ export class VideoStore {
   /** Records a new upload (status `ingesting`, phase `uploading`). `CONFLICT` if the id exists. */
   async createIngesting(input: NewIngest): Promise<IngestingVideo> {
     checkId(input.id, 'video id');
+    if (input.uploadId !== undefined) checkId(input.uploadId, 'upload id');
     return mapErrors('create video', async () => {
       const [row] = await this.db
         .insert(videos)
@@ -107,6 +111,7 @@ export class VideoStore {
           originalName: input.originalName,
           createdBy: input.createdBy,
           instanceId: input.instanceId,
+          uploadId: input.uploadId ?? null,
           status: 'ingesting',
           phase: 'uploading',
         })
@@ -196,6 +201,13 @@ export class VideoStore {
 
   async get(id: VideoId): Promise<VideoRecord | null> {
     const [row] = await this.db.select().from(videos).where(eq(videos.id, id));
+    return row ? toVideo(row) : null;
+  }
+
+  /** The video a client's upload created, found by the client's upload id. */
+  async getByUploadId(uploadId: string): Promise<VideoRecord | null> {
+    if (!isIdString(uploadId)) return null;
+    const [row] = await this.db.select().from(videos).where(eq(videos.uploadId, uploadId));
     return row ? toVideo(row) : null;
   }
 
@@ -327,6 +339,7 @@ function toVideo(row: VideoRow): VideoRecord {
     bytesReceived: row.bytesReceived,
     createdBy: row.createdBy as UserId,
     instanceId: row.instanceId,
+    uploadId: row.uploadId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -91,6 +91,8 @@ export const videos = pgTable(
     createdBy: text('created_by').notNull(),
     /** The server instance running this ingest; a restarted instance sweeps its own leftovers. */
     instanceId: text('instance_id').notNull(),
+    /** Optional id the uploading client chose, so it can follow progress before the response. */
+    uploadId: text('upload_id').unique(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

@@ -229,6 +229,21 @@ export function registerStoreContract(name: string, factory: () => Promise<TestD
         expect(await store.get('bad/id' as VideoId)).toBeNull();
       });
 
+      it("finds a video by the client's upload id; the same upload id twice is a CONFLICT", async () => {
+        const uploadId = uid('u');
+        const id = vid();
+        const base = { title: 't', originalName: 'a.mp4', createdBy: USER, instanceId: 'i1' };
+        await store.createIngesting({ ...base, id, uploadId });
+        expect((await store.getByUploadId(uploadId))?.id).toBe(id);
+        expect(await store.getByUploadId(uid('u'))).toBeNull();
+        expect(await store.getByUploadId('../etc')).toBeNull();
+        await rejectsWith(store.createIngesting({ ...base, id: vid(), uploadId }), 'CONFLICT');
+        await rejectsWith(
+          store.createIngesting({ ...base, id: vid(), uploadId: 'bad id!' }),
+          'INVALID_REQUEST',
+        );
+      });
+
       it('updates progress, keeps omitted fields, bumps updated_at; NOT_FOUND and CONFLICT otherwise', async () => {
         const id = vid();
         const created = await store.createIngesting({
