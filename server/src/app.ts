@@ -5,6 +5,7 @@ import { healthRouter, type HealthSource } from './http/health.js';
 import { requestId } from './http/request-id.js';
 import { clientRouter } from './http/static.js';
 import type { Logger } from './log.js';
+import { videoRoutes, type VideoRoutesDeps } from './http/videos.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -12,6 +13,8 @@ export interface AppDeps {
   readonly health: HealthSource;
   readonly clientDir: string;
   readonly version: string;
+  /** The video library; absent in tests of the bare HTTP shell. */
+  readonly videos?: VideoRoutesDeps;
 }
 
 /** The Express application: API under /api, the built client everywhere else. */
@@ -24,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRouter(deps.health, deps.version));
+  if (deps.videos) api.use(videoRoutes(deps.videos));
   api.use(apiNotFound);
   app.use('/api', api);
 

@@ -11,6 +11,14 @@ const envSchema = z.object({
   MASKROOM_AUTH: z.enum(['local', 'accounts']).default('local'),
   MASKROOM_DATA_DIR: z.string().min(1).default('./data'),
   MASKROOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  DATABASE_URL: z.string().min(1).optional(),
+  MASKROOM_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
+  MASKROOM_MAX_DURATION_SEC: z.coerce.number().positive().default(60),
+  MASKROOM_MAX_FRAMES: z.coerce.number().int().positive().default(900),
+  MASKROOM_MAX_DIMENSION: z.coerce.number().int().positive().default(4096),
+  MASKROOM_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
 });
 
 export type AuthMode = 'local' | 'accounts';
@@ -21,6 +29,21 @@ export interface Config {
   readonly authMode: AuthMode;
   readonly dataDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** PostgreSQL URL; unset = embedded PGlite under the data directory. */
+  readonly databaseUrl: string | undefined;
+  readonly ingest: IngestConfig;
+}
+
+export interface IngestConfig {
+  readonly maxUploadBytes: number;
+  readonly maxDurationSec: number;
+  readonly maxFrames: number;
+  /** Largest displayed width or height (either orientation). */
+  readonly maxDimension: number;
+  /** ffmpeg extractions at once; further uploads wait their turn. */
+  readonly concurrency: number;
+  readonly ffmpegPath: string | undefined;
+  readonly ffprobePath: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -50,5 +73,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authMode: e.MASKROOM_AUTH,
     dataDir: path.resolve(e.MASKROOM_DATA_DIR),
     logLevel: e.MASKROOM_LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    ingest: {
+      maxUploadBytes: Math.floor(e.MASKROOM_MAX_UPLOAD_MB * 1024 * 1024),
+      maxDurationSec: e.MASKROOM_MAX_DURATION_SEC,
+      maxFrames: e.MASKROOM_MAX_FRAMES,
+      maxDimension: e.MASKROOM_MAX_DIMENSION,
+      concurrency: e.MASKROOM_INGEST_CONCURRENCY,
+      ffmpegPath: e.FFMPEG_PATH,
+      ffprobePath: e.FFPROBE_PATH,
+    },
   };
 }

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from './app.js';
+import { MaskroomError } from '@maskroom/shared';
 import { ConfigError, loadConfig } from './config.js';
+import { DataDirVersionError } from './db/index.js';
 import { createLogger } from './log.js';
+import { startServer } from './server.js';
+import { DataDirLockedError } from './storage/lock.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pkg = JSON.parse(readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as { version: string };
@@ -12,40 +14,32 @@ const pkg = JSON.parse(readFileSync(path.join(here, '..', 'package.json'), 'utf8
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const clientDir = path.resolve(here, '..', '..', 'client', 'dist');
-  const app = createApp({
-    config,
-    log,
-    clientDir,
-    version: pkg.version,
-    health: { db: async () => null, workers: () => [] },
-  });
+  const server = await startServer(config, log, { version: pkg.version });
+  log.info('maskroom listening', { url: `${server.url}/`, mode: config.authMode, dataDir: config.dataDir });
 
-  const server = app.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info('maskroom listening', {
-    url: `http://${shown}:${port}/`,
-    mode: config.authMode,
-    dataDir: config.dataDir,
-  });
-
+  let stopping = false;
   const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
     log.info('shutting down', { signal });
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
     setTimeout(() => process.exit(1), 10_000).unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  // Start-up problems a user can fix get one clear line, not a stack trace.
+  if (
+    err instanceof ConfigError ||
+    err instanceof DataDirLockedError ||
+    err instanceof DataDirVersionError ||
+    err instanceof MaskroomError
+  ) {
     console.error(`maskroom: ${err.message}`);
     process.exit(2);
   }

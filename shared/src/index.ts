@@ -225,3 +225,27 @@ export {
   type InvalidVector,
   type ValidVector,
 } from './protocol/vectors.js';
+
+// api/
+export {
+  INGEST_PHASES,
+  UPLOAD_ID_HEADER,
+  VIDEO_TITLE_MAX_LENGTH,
+  createVideoResponseSchema,
+  ingestProgressSchema,
+  renameVideoBodySchema,
+  sessionSummarySchema,
+  storageStatusSchema,
+  videoListSchema,
+  videoMediaSchema,
+  videoSchema,
+  type CreateVideoResponse,
+  type IngestPhase,
+  type IngestProgress,
+  type RenameVideoBody,
+  type SessionSummary,
+  type StorageStatus,
+  type Video,
+  type VideoList,
+  type VideoMedia,
+} from './api/videos.js';

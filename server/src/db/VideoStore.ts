@@ -3,7 +3,7 @@
  * `updateProgress`… → `finishIngest`, or `deleteIngesting` when it fails or is abandoned) and
  * the library (list, rename, delete with every document of the session).
  */
-import { and, count, desc, eq, like, lt, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { MaskroomError, isIdString, mainDocName, parseDocName } from '@maskroom/shared';
@@ -240,6 +240,16 @@ export class VideoStore {
   async sessionOfVideo(videoId: VideoId): Promise<SessionRecord | null> {
     const [row] = await this.db.select().from(sessions).where(eq(sessions.videoId, videoId));
     return row ? toSession(row) : null;
+  }
+
+  /** The session of each of `videoIds` that has one (ready videos), in one query. */
+  async sessionIdsOf(videoIds: readonly VideoId[]): Promise<Map<VideoId, SessionId>> {
+    if (videoIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: sessions.id, videoId: sessions.videoId })
+      .from(sessions)
+      .where(inArray(sessions.videoId, [...videoIds]));
+    return new Map(rows.map((r) => [r.videoId as VideoId, r.id as SessionId]));
   }
 
   /**

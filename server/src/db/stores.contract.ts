@@ -484,6 +484,25 @@ export function registerStoreContract(name: string, factory: () => Promise<TestD
         );
       });
 
+      it('maps videos to their sessions in one call', async () => {
+        const ready = vid();
+        const ingesting = vid();
+        const session = sid();
+        const base = { title: 't', originalName: 'a.mp4', createdBy: USER, instanceId: 'i1' };
+        await store.createIngesting({ ...base, id: ready });
+        await store.createIngesting({ ...base, id: ingesting });
+        const update = new Uint8Array([1, 2, 3]);
+        await store.finishIngest(
+          ready,
+          META,
+          { id: session, createdBy: USER },
+          { name: mainDocName(session), update },
+        );
+        const map = await store.sessionIdsOf([ready, ingesting, vid()]);
+        expect([...map]).toEqual([[ready, session]]);
+        expect((await store.sessionIdsOf([])).size).toBe(0);
+      });
+
       it('renames and bumps updated_at; NOT_FOUND for an unknown video', async () => {
         const { id, video } = await readyVideo();
         await sleep(5);

@@ -1,0 +1,185 @@
+import { Router, type Request, type Response } from 'express';
+import {
+  MaskroomError,
+  UPLOAD_ID_HEADER,
+  isIdString,
+  renameVideoBodySchema,
+  type StorageStatus,
+  type UserId,
+  type VideoId,
+} from '@maskroom/shared';
+import type { VideoStore } from '../db/index.js';
+import type { DataDir } from '../storage/DataDir.js';
+import { presentSession, presentVideo } from '../videos/present.js';
+import type { VideoService } from '../videos/VideoService.js';
+
+export interface VideoRoutesDeps {
+  readonly store: VideoStore;
+  readonly service: VideoService;
+  readonly dataDir: DataDir;
+  readonly maxUploadBytes: number;
+  /** Who is asking (local mode: the one local user). */
+  readonly userOf: (req: Request) => UserId;
+}
+
+/** Frames never change for a given video id, so clients may cache them forever. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** The video library, uploads and frames (DESIGN §6). */
+export function videoRoutes(deps: VideoRoutesDeps): Router {
+  const { store, service, dataDir } = deps;
+  const router = Router();
+  /** numFrames of ready videos seen by this instance: frames are requested far more than videos. */
+  const frameCounts = new Map<VideoId, number>();
+
+  router.post('/videos', async (req, res) => {
+    if (!req.is('multipart/form-data')) {
+      throw new MaskroomError(
+        'INVALID_REQUEST',
+        'upload the video as multipart/form-data with a part named "file"',
+      );
+    }
+    const declared = Number(req.get('content-length'));
+    // Refuse before reading a byte when the client says up front that it is too large.
+    if (Number.isFinite(declared) && declared > deps.maxUploadBytes + 64 * 1024) {
+      closeAfterResponse(req, res);
+      throw new MaskroomError(
+        'FILE_TOO_LARGE',
+        `the file is larger than the limit of ${Math.round(deps.maxUploadBytes / 2 ** 20)} MB`,
+      );
+    }
+    const uploadId = req.get(UPLOAD_ID_HEADER);
+    if (uploadId !== undefined && !isIdString(uploadId)) {
+      throw new MaskroomError(
+        'INVALID_REQUEST',
+        `${UPLOAD_ID_HEADER} must be 1-64 characters of A-Z a-z 0-9 _ -`,
+      );
+    }
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    try {
+      const { video, session } = await service.ingestUpload({
+        req,
+        createdBy: deps.userOf(req),
+        signal: gone.signal,
+        ...(uploadId === undefined ? {} : { uploadId }),
+      });
+      res.status(201).json({ video: presentVideo(video, session.id), session: presentSession(session) });
+    } catch (error) {
+      // The rest of the body was not read: close the connection rather than drain it.
+      if (!req.complete) closeAfterResponse(req, res);
+      throw error;
+    }
+  });
+
+  router.get('/videos', async (_req, res) => {
+    const videos = await store.list();
+    const sessions = await store.sessionIdsOf(videos.map((v) => v.id));
+    res.json({ videos: videos.map((v) => presentVideo(v, sessions.get(v.id) ?? null)) });
+  });
+
+  router.get('/videos/:id', async (req, res) => {
+    const video = await requireVideo(store, req.params.id);
+    const session = await store.sessionOfVideo(video.id);
+    res.json(presentVideo(video, session?.id ?? null));
+  });
+
+  router.get('/uploads/:uploadId', async (req, res) => {
+    const video = await store.getByUploadId(req.params.uploadId);
+    if (!video)
+      throw new MaskroomError('NOT_FOUND', 'no upload with that id (it may have failed or not started yet)');
+    const session = await store.sessionOfVideo(video.id);
+    res.json(presentVideo(video, session?.id ?? null));
+  });
+
+  router.patch('/videos/:id', async (req, res) => {
+    const id = parseVideoId(req.params.id);
+    const body = renameVideoBodySchema.safeParse(req.body);
+    if (!body.success)
+      throw new MaskroomError('INVALID_REQUEST', 'send {"title": "…"} with 1-200 characters');
+    const video = await store.rename(id, body.data.title);
+    const session = await store.sessionOfVideo(id);
+    res.json(presentVideo(video, session?.id ?? null));
+  });
+
+  router.delete('/videos/:id', async (req, res) => {
+    const id = parseVideoId(req.params.id);
+    frameCounts.delete(id);
+    await service.delete(id);
+    res.status(204).end();
+  });
+
+  router.get('/videos/:id/frames/:index.jpg', async (req, res) => {
+    const id = parseVideoId(req.params.id);
+    const raw = req.params.index;
+    if (!/^\d{1,9}$/.test(raw)) throw new MaskroomError('FRAME_OUT_OF_RANGE', `not a frame index: ${raw}`);
+    const index = Number(raw);
+    let numFrames = frameCounts.get(id);
+    if (numFrames === undefined) {
+      const video = await requireVideo(store, id);
+      if (!video.meta) throw new MaskroomError('NOT_FOUND', 'the video is still being ingested');
+      numFrames = video.meta.numFrames;
+      frameCounts.set(id, numFrames);
+    }
+    if (index >= numFrames) {
+      throw new MaskroomError('FRAME_OUT_OF_RANGE', `frame ${index} is outside [0, ${numFrames})`);
+    }
+    await sendImmutable(req, res, dataDir.framePath(id, index), `"${id}.${index}"`);
+  });
+
+  router.get('/videos/:id/thumbnail.jpg', async (req, res) => {
+    const video = await requireVideo(store, req.params.id);
+    if (!video.meta) throw new MaskroomError('NOT_FOUND', 'the video is still being ingested');
+    await sendImmutable(req, res, dataDir.thumbnailPath(video.id), `"${video.id}.thumb"`);
+  });
+
+  router.get('/storage', async (_req, res) => {
+    const totals = await store.totals();
+    const disk = await dataDir.diskSpace();
+    const body: StorageStatus = {
+      videos: totals.videos,
+      usedBytes: totals.sourceBytes + totals.framesBytes,
+      freeBytes: disk.freeBytes,
+      totalBytes: disk.totalBytes,
+    };
+    res.json(body);
+  });
+
+  return router;
+}
+
+function parseVideoId(raw: string): VideoId {
+  if (!isIdString(raw)) throw new MaskroomError('NOT_FOUND', 'no such video');
+  return raw as VideoId;
+}
+
+async function requireVideo(store: VideoStore, raw: string) {
+  const video = await store.get(parseVideoId(raw));
+  if (!video) throw new MaskroomError('NOT_FOUND', 'no such video');
+  return video;
+}
+
+async function sendImmutable(req: Request, res: Response, file: string, etag: string): Promise<void> {
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', IMMUTABLE);
+  if (req.get('if-none-match') === etag) {
+    res.status(304).end();
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    res.sendFile(file, { etag: false, lastModified: false, cacheControl: false, dotfiles: 'deny' }, (err) => {
+      if (!err) resolve();
+      else if ((err as { code?: string }).code === 'ENOENT')
+        reject(new MaskroomError('NOT_FOUND', 'the file is gone'));
+      else reject(err);
+    });
+  });
+}
+
+/** Ends the connection once the response is out, so an unread request body is not drained. */
+function closeAfterResponse(req: Request, res: Response): void {
+  res.setHeader('Connection', 'close');
+  res.once('finish', () => setTimeout(() => req.destroy(), 1000).unref());
+}

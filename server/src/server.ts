@@ -1,0 +1,126 @@
+/**
+ * Assembles a running server from a `Config`: data directory, database, ffmpeg, services, HTTP.
+ * `main.ts` runs it as a process; integration tests start it in-process on port 0.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { UserId } from '@maskroom/shared';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { VideoStore, openDatabase, type Database } from './db/index.js';
+import { newId } from './ids.js';
+import { resolveFfmpegTools } from './ingest/index.js';
+import type { Logger } from './log.js';
+import { DataDir } from './storage/DataDir.js';
+import { DataDirLock } from './storage/lock.js';
+import { VideoService } from './videos/VideoService.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_CLIENT_DIR = path.resolve(here, '..', '..', 'client', 'dist');
+/** The one user of local mode (accounts mode replaces this with the signed-in user). */
+export const LOCAL_USER = 'local' as UserId;
+const SWEEP_INTERVAL_MS = 60_000;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly http: Server;
+  readonly database: Database;
+  readonly videos: VideoService;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clientDir?: string;
+  readonly version?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** A database opened by the caller (tests); the caller closes it. */
+  readonly database?: Database;
+}
+
+export async function startServer(
+  config: Config,
+  log: Logger,
+  opts: StartOptions = {},
+): Promise<RunningServer> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const fn of cleanups.reverse())
+      await fn().catch((e: unknown) => log.error('shutdown step failed', { err: e }));
+  };
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    if (!config.databaseUrl && !opts.database) {
+      const lock = await DataDirLock.acquire(config.dataDir);
+      cleanups.push(() => lock.release());
+    }
+    const dataDir = new DataDir(config.dataDir);
+    await dataDir.init();
+
+    const env = opts.env ?? process.env;
+    const tools = await resolveFfmpegTools(
+      { PATH: env.PATH, FFMPEG_PATH: config.ingest.ffmpegPath, FFPROBE_PATH: config.ingest.ffprobePath },
+      log,
+    );
+    const database =
+      opts.database ??
+      (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
+    if (!opts.database) cleanups.push(() => database.close());
+    log.info('database ready', { driver: database.driver });
+
+    const store = new VideoStore(database.db);
+    const videos = new VideoService({
+      store,
+      dataDir,
+      tools,
+      config: config.ingest,
+      instanceId: newId('inst'),
+      log: log.child({ component: 'videos' }),
+    });
+    await videos.sweep();
+    const sweeper = setInterval(() => {
+      videos.sweep().catch((e: unknown) => log.warn('sweep failed', { err: e }));
+    }, SWEEP_INTERVAL_MS);
+    sweeper.unref();
+    cleanups.push(async () => clearInterval(sweeper));
+
+    const app = createApp({
+      config,
+      log,
+      clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR,
+      version: opts.version ?? '0.0.0',
+      health: {
+        db: async () => ({ ok: await database.ping(), driver: database.driver }),
+        workers: () => [],
+      },
+      videos: {
+        store,
+        service: videos,
+        dataDir,
+        maxUploadBytes: config.ingest.maxUploadBytes,
+        userOf: () => LOCAL_USER,
+      },
+    });
+
+    const http = app.listen(config.port, config.host);
+    await new Promise<void>((resolve, reject) => {
+      http.once('listening', resolve);
+      http.once('error', reject);
+    });
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeAllConnections();
+        }),
+    );
+    const { port } = http.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return { url: `http://${host}:${port}`, http, database, videos, close: cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
