@@ -4,6 +4,7 @@
  * its own ids and measures global figures (list, totals) relative to what it created.
  */
 import { randomBytes } from 'node:crypto';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { MaskroomError, mainDocName, maskChunkDocName } from '@maskroom/shared';
@@ -166,17 +167,78 @@ export function registerStoreContract(name: string, factory: () => Promise<TestD
         expect((await log.load(other)).updates).toHaveLength(n);
       });
 
-      it('loads the snapshot plus only the updates after its last_update_id', async () => {
+      it('loads the snapshot plus every row not merged into it', async () => {
         const doc = mainDocName(sid());
-        const ids = [];
-        for (let i = 0; i < 4; i++) ids.push(await log.append(doc, Uint8Array.of(i)));
+        for (let i = 0; i < 4; i++) await log.append(doc, Uint8Array.of(i));
         await database.db
           .insert(docSnapshots)
-          .values({ docName: doc, state: Uint8Array.of(0, 0xff, 0), lastUpdateId: ids[1]! });
+          .values({ docName: doc, state: Uint8Array.of(0, 0xff, 0), lastUpdateId: 0 });
         const loaded = await log.load(doc);
         expect(loaded.snapshot && Array.from(loaded.snapshot)).toEqual([0, 0xff, 0]);
         expect(loaded.snapshot?.constructor).toBe(Uint8Array);
-        expect(loaded.updates.map((u) => u[0])).toEqual([2, 3]);
+        expect(loaded.updates.map((u) => u[0])).toEqual([0, 1, 2, 3]);
+      });
+
+      it('compacts real Yjs updates into one snapshot that loads to the same state', async () => {
+        const doc = mainDocName(sid());
+        const source = new Y.Doc();
+        const updates: Uint8Array[] = [];
+        source.on('update', (u: Uint8Array) => updates.push(u));
+        const map = source.getMap<string>('m');
+        for (let i = 0; i < 30; i++) map.set(`k${i % 7}`, 'x'.repeat(i * 10));
+        map.delete('k3');
+        for (const u of updates) await log.append(doc, u);
+        expect(await log.pending(doc)).toMatchObject({ rows: updates.length });
+
+        const result = await log.compact(doc);
+        expect(result.merged).toBe(updates.length);
+        expect(await log.pending(doc)).toEqual({ rows: 0, bytes: 0 });
+        // Overwritten values are garbage: the snapshot is smaller than the log it replaced.
+        expect(result.snapshotBytes).toBeLessThan(updates.reduce((n, u) => n + u.length, 0));
+
+        map.set('after', 'compaction');
+        await log.append(doc, updates[updates.length - 1]!);
+        const loaded = await log.load(doc);
+        const copy = new Y.Doc();
+        Y.applyUpdate(copy, loaded.snapshot!);
+        for (const u of loaded.updates) Y.applyUpdate(copy, u);
+        expect(copy.getMap('m').toJSON()).toEqual(map.toJSON());
+        expect(Object.keys(copy.getMap('m').toJSON()).sort()).toEqual([
+          'after',
+          'k0',
+          'k1',
+          'k2',
+          'k4',
+          'k5',
+          'k6',
+        ]);
+
+        // A second compaction folds the later row in; with nothing new it is a no-op.
+        expect((await log.compact(doc)).merged).toBe(1);
+        expect((await log.compact(doc)).merged).toBe(0);
+      });
+
+      it('keeps appends that race a compaction (nothing merged is lost, nothing unmerged deleted)', async () => {
+        const doc = mainDocName(sid());
+        const source = new Y.Doc();
+        const updates: Uint8Array[] = [];
+        source.on('update', (u: Uint8Array) => updates.push(u));
+        for (let i = 0; i < 60; i++) source.getMap<number>('m').set(`k${i}`, i);
+        const appends = (async () => {
+          for (const u of updates) await log.append(doc, u);
+        })();
+        const compactions = (async () => {
+          for (let i = 0; i < 5; i++) {
+            await log.compact(doc);
+            await sleep(2);
+          }
+        })();
+        await Promise.all([appends, compactions]);
+        const loaded = await log.load(doc);
+        const copy = new Y.Doc();
+        if (loaded.snapshot) Y.applyUpdate(copy, loaded.snapshot);
+        for (const u of loaded.updates) Y.applyUpdate(copy, u);
+        expect(copy.getMap('m').size).toBe(60);
       });
 
       it('rejects an empty document name', async () => {
