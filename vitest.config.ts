@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@maskroom/source'] },
+  ssr: { resolve: { conditions: ['@maskroom/source'] } },
   test: {
     include: ['{shared,server,client,tools}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [react()],
   // Resolve @maskroom/shared to its TypeScript source: no separate build step for the client.
-  resolve: { conditions: ['source'] },
+  resolve: { conditions: ['@maskroom/source'] },
   server: {
     proxy: {
       '/api': 'http://127.0.0.1:8080',

@@ -12,6 +12,7 @@ const envSchema = z.object({
   MASKROOM_DATA_DIR: z.string().min(1).default('./data'),
   MASKROOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().url().optional(),
   MASKROOM_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   MASKROOM_MAX_DURATION_SEC: z.coerce.number().positive().default(60),
   MASKROOM_MAX_FRAMES: z.coerce.number().int().positive().default(900),
@@ -31,6 +32,8 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** PostgreSQL URL; unset = embedded PGlite under the data directory. */
   readonly databaseUrl: string | undefined;
+  /** Redis URL; set when several server instances share sessions. */
+  readonly redisUrl: string | undefined;
   readonly ingest: IngestConfig;
 }
 
@@ -74,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.MASKROOM_DATA_DIR),
     logLevel: e.MASKROOM_LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
     ingest: {
       maxUploadBytes: Math.floor(e.MASKROOM_MAX_UPLOAD_MB * 1024 * 1024),
       maxDurationSec: e.MASKROOM_MAX_DURATION_SEC,

@@ -7,8 +7,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { UserId } from '@maskroom/shared';
+import { colorForUser, type SessionId, type UserId } from '@maskroom/shared';
 import { createApp } from './app.js';
+import { LocalAuthorizer } from './collab/access.js';
+import { createCollab, type Collab } from './collab/Collab.js';
+import { cleanText } from './http/upload.js';
 import type { Config } from './config.js';
 import { VideoStore, openDatabase, type Database } from './db/index.js';
 import { newId } from './ids.js';
@@ -29,6 +32,7 @@ export interface RunningServer {
   readonly http: Server;
   readonly database: Database;
   readonly videos: VideoService;
+  readonly collab: Collab;
   close(): Promise<void>;
 }
 
@@ -71,13 +75,25 @@ export async function startServer(
     log.info('database ready', { driver: database.driver });
 
     const store = new VideoStore(database.db);
+    const instanceId = newId('inst');
+    const collab = createCollab({
+      db: database.db,
+      log,
+      instanceId,
+      redisUrl: config.redisUrl,
+      authorizer: new LocalAuthorizer(store),
+      numFramesOf: numFramesLookup(store),
+      callerOf: async (request) => localCaller(new URL(request.url).searchParams.get('name')),
+    });
+    cleanups.push(() => collab.close());
     const videos = new VideoService({
       store,
       dataDir,
       tools,
       config: config.ingest,
-      instanceId: newId('inst'),
+      instanceId,
       log: log.child({ component: 'videos' }),
+      onSessionDeleted: (session) => evictSession(collab, session),
     });
     await videos.sweep();
     const sweeper = setInterval(() => {
@@ -105,6 +121,9 @@ export async function startServer(
     });
 
     const http = app.listen(config.port, config.host);
+    http.on('upgrade', (req, socket, head) => {
+      if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
+    });
     await new Promise<void>((resolve, reject) => {
       http.once('listening', resolve);
       http.once('error', reject);
@@ -118,9 +137,40 @@ export async function startServer(
     );
     const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    return { url: `http://${host}:${port}`, http, database, videos, close: cleanup };
+    return { url: `http://${host}:${port}`, http, database, videos, collab, close: cleanup };
   } catch (error) {
     await cleanup();
     throw error;
+  }
+}
+
+/** The local user, named as the client asks (`/collab?name=…`), for presence. */
+function localCaller(requestedName: string | null) {
+  const name =
+    cleanText(requestedName ?? '')
+      .trim()
+      .slice(0, 80) || 'Local user';
+  return { user: { id: LOCAL_USER, name, color: colorForUser(name) } };
+}
+
+/** Frames of a session's video, remembered: they never change. */
+function numFramesLookup(store: VideoStore): (session: SessionId) => Promise<number | null> {
+  const known = new Map<SessionId, number>();
+  return async (session) => {
+    const hit = known.get(session);
+    if (hit !== undefined) return hit;
+    const row = await store.getSession(session);
+    const video = row && (await store.get(row.videoId));
+    if (!video?.meta) return null;
+    known.set(session, video.meta.numFrames);
+    return video.meta.numFrames;
+  };
+}
+
+/** Closes every open document of a deleted session (their clients get a close with a reason). */
+function evictSession(collab: Collab, session: SessionId): void {
+  const prefix = `session/${session}`;
+  for (const name of collab.hocuspocus.documents.keys()) {
+    if (name === prefix || name.startsWith(`${prefix}/`)) collab.hocuspocus.closeConnections(name);
   }
 }

@@ -249,3 +249,16 @@ export {
   type VideoList,
   type VideoMedia,
 } from './api/videos.js';
+
+// presence
+export {
+  DISPLAY_NAME_MAX_LENGTH,
+  PRESENCE_MAX_UPDATES_PER_SECOND,
+  colorForUser,
+  presenceSchema,
+  presenceUserSchema,
+  presenceViewSchema,
+  type Presence,
+  type PresenceUser,
+  type PresenceView,
+} from './presence.js';

@@ -45,6 +45,8 @@ export interface VideoServiceDeps {
   readonly config: IngestConfig;
   readonly instanceId: string;
   readonly log: Logger;
+  /** Called after a session's rows are deleted, to close its open documents. */
+  readonly onSessionDeleted?: (session: SessionId) => void;
 }
 
 export class VideoService {
@@ -187,7 +189,8 @@ export class VideoService {
    * files. Idempotent.
    */
   async delete(id: VideoId): Promise<void> {
-    await this.deps.store.delete(id);
+    const session = await this.deps.store.delete(id);
+    if (session) this.deps.onSessionDeleted?.(session);
     await this.deps.dataDir.removeVideo(id);
   }
 
