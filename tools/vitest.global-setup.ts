@@ -16,8 +16,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const generator = 'gpu-worker/tests/test_rle_vectors.py';
 
+/** Where the vectors live; a relative MASKROOM_VECTORS_DIR is taken from the repo root. */
 export function vectorsFile(): string {
-  return join(process.env.MASKROOM_VECTORS_DIR ?? join(root, '.vectors'), 'rle.json.gz');
+  return resolve(root, process.env.MASKROOM_VECTORS_DIR || '.vectors', 'rle.json.gz');
 }
 
 function isFresh(file: string): boolean {

@@ -21,6 +21,10 @@ export type {
   WorkerId,
 } from './ids.js';
 export { asFrameIndex, isIdString, ID_PATTERN_SOURCE } from './ids.js';
+
+// rle/: pycocotools-exact compressed RLE, used as `rle.encode(…)`, `rle.decode(…)`, …
+export * as rle from './rle/index.js';
+export type { CocoRle, CocoRleInput, MaskLayout, RleErrorCode, RleString } from './rle/index.js';
 export {
   ERROR_CODES,
   ERROR_CODE_LIST,
