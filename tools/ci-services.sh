@@ -40,5 +40,8 @@ ENV
     [ -d "$pgdata" ] && as_pg "$pgbin/pg_ctl -D $pgdata -m fast stop >/dev/null" || true
     [ -f /tmp/maskroom-ci-redis.pid ] && kill "$(cat /tmp/maskroom-ci-redis.pid)" 2>/dev/null || true
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  status)
+    "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1
+    ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac

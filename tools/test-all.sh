@@ -8,14 +8,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export TURBO_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 reports="$(mktemp -d)"
 
-# PostgreSQL and Redis on loopback for the integration suites (started here, stopped on exit).
-if bash tools/ci-services.sh start; then
+# PostgreSQL and Redis on loopback for the integration suites. Started here when they are not
+# running already, and then stopped on exit; servers someone else started are left alone.
+if bash tools/ci-services.sh status >/dev/null 2>&1; then
+  bash tools/ci-services.sh start >/dev/null
+elif bash tools/ci-services.sh start; then
   trap 'bash tools/ci-services.sh stop' EXIT
-  # shellcheck source=/dev/null
-  source .ci/services.env
 else
   echo "✘ could not start PostgreSQL/Redis: run 'bash tools/setup.sh --test' first"; exit 1
 fi
+# shellcheck source=/dev/null
+source .ci/services.env
 failed=()
 
 stage() {
