@@ -2,6 +2,7 @@
  * Realistic 1920×1080 test masks for the RLE bench, from a seeded PRNG (same masks every run).
  * Row-major, 0/1.
  */
+import { seededRandom as prng } from '@maskroom/shared';
 
 export interface BenchMask {
   name: string;
@@ -9,18 +10,6 @@ export interface BenchMask {
   height: number;
   width: number;
   mask: Uint8Array;
-}
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;

@@ -12,22 +12,15 @@ import { MaskChunkDoc } from './MaskChunkDoc.js';
 import type { PromptRecord } from './records.js';
 import { MASK_SOURCES, PROMPT_STATUSES, REVIEW_STATUSES } from './records.js';
 import { initMainDoc } from './schemaCheck.js';
+import { seededRandom } from '../random.js';
 import { T0, fr, maskRecord, metaInit } from '../test/docFixtures.js';
 
 const CHUNK_SIZE = 8;
 const NUM_FRAMES = 16; // two chunks
 const NET = Symbol('net');
 
-/** mulberry32: small, seeded, good enough for test choices. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number): number => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
   return { next, int, pick, chance: (p: number) => next() < p };

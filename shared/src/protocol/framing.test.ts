@@ -4,21 +4,10 @@ import type { SessionId } from '../ids.js';
 import { PROTOCOL_VERSION } from './constants.js';
 import { decodeMessage, encodeMessage } from './framing.js';
 import type { ServerMessage, WorkerMessage } from './messages.js';
+import { seededRandom as prng } from '../random.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const close = { type: 'close', header: { sessionId: 'sess_1' } } as const;
-
-/** Deterministic PRNG (mulberry32) so fuzz failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('encodeMessage', () => {
   it('frames [type, header-json]', () => {

@@ -24,18 +24,7 @@ import {
 import type { RleErrorCode } from './index.js';
 import { countsFromString as runsOf } from './counts.js';
 import { paintStrided, paintToggleSweep } from './paint.js';
-
-/** mulberry32: small, seeded, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from '../random.js';
 
 type Rand = () => number;
 const int = (rand: Rand, lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
