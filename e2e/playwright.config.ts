@@ -45,6 +45,7 @@ export default defineConfig({
       PORT: String(port),
       MASKROOM_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'maskroom-e2e-')),
       MASKROOM_LOG_LEVEL: 'warn',
+      MASKROOM_WORKER_ENDPOINT: 'tcp://127.0.0.1:*',
     },
   },
 });

@@ -92,7 +92,13 @@ async function timeBare(clip: string, fps: number): Promise<number> {
 
 async function timeMaskroom(clip: string): Promise<{ ms: number; fps: number }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-maskroom-'));
-  const config = loadConfig({ PORT: '0', MASKROOM_DATA_DIR: dataDir, MASKROOM_MAX_UPLOAD_MB: '4096' });
+  const config = loadConfig({
+    PORT: '0',
+    MASKROOM_DATA_DIR: dataDir,
+    MASKROOM_MAX_UPLOAD_MB: '4096',
+    MASKROOM_LOCAL_WORKER: 'off',
+    MASKROOM_WORKER_ENDPOINT: 'tcp://127.0.0.1:*',
+  });
   const server = await startServer(config, createLogger('warn'), { clientDir: dataDir });
   try {
     const form = new FormData();

@@ -6,6 +6,7 @@ import { requestId } from './http/request-id.js';
 import { clientRouter } from './http/static.js';
 import type { Logger } from './log.js';
 import { videoRoutes, type VideoRoutesDeps } from './http/videos.js';
+import { sessionRoutes, type SessionRoutesDeps } from './http/sessions.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -15,6 +16,7 @@ export interface AppDeps {
   readonly version: string;
   /** The video library; absent in tests of the bare HTTP shell. */
   readonly videos?: VideoRoutesDeps;
+  readonly sessions?: SessionRoutesDeps;
 }
 
 /** The Express application: API under /api, the built client everywhere else. */
@@ -28,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRouter(deps.health, deps.version));
   if (deps.videos) api.use(videoRoutes(deps.videos));
+  if (deps.sessions) api.use(sessionRoutes(deps.sessions));
   api.use(apiNotFound);
   app.use('/api', api);
 

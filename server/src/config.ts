@@ -13,6 +13,9 @@ const envSchema = z.object({
   MASKROOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().url().optional(),
+  MASKROOM_WORKER_ENDPOINT: z.string().min(1).default('tcp://127.0.0.1:5560'),
+  MASKROOM_LOCAL_WORKER: z.enum(['on', 'off', 'auto']).default('auto'),
+  MASKROOM_PYTHON: z.string().min(1).optional(),
   MASKROOM_MAX_UPLOAD_MB: z.coerce.number().positive().default(2048),
   MASKROOM_MAX_DURATION_SEC: z.coerce.number().positive().default(60),
   MASKROOM_MAX_FRAMES: z.coerce.number().int().positive().default(900),
@@ -34,6 +37,11 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Redis URL; set when several server instances share sessions. */
   readonly redisUrl: string | undefined;
+  /** Where the ZeroMQ ROUTER for workers binds. */
+  readonly workerEndpoint: string;
+  /** Start a `classical` worker as a child process (auto: in local mode). */
+  readonly localWorker: boolean;
+  readonly python: string | undefined;
   readonly ingest: IngestConfig;
 }
 
@@ -78,6 +86,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.MASKROOM_LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    workerEndpoint: e.MASKROOM_WORKER_ENDPOINT,
+    localWorker:
+      e.MASKROOM_LOCAL_WORKER === 'on' || (e.MASKROOM_LOCAL_WORKER === 'auto' && e.MASKROOM_AUTH === 'local'),
+    python: e.MASKROOM_PYTHON,
     ingest: {
       maxUploadBytes: Math.floor(e.MASKROOM_MAX_UPLOAD_MB * 1024 * 1024),
       maxDurationSec: e.MASKROOM_MAX_DURATION_SEC,

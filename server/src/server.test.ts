@@ -16,6 +16,8 @@ import { DataDirLockedError } from './storage/lock.js';
 import { makeVideo, testVideoDir } from './test/videos.js';
 
 const silent = createLogger('silent');
+/** These tests are about storage: no worker, and a free port for the worker socket. */
+const NO_WORKER = { MASKROOM_LOCAL_WORKER: 'off', MASKROOM_WORKER_ENDPOINT: 'tcp://127.0.0.1:*' };
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -33,7 +35,7 @@ describe('local mode: embedded PGlite under the data directory', () => {
   it('keeps videos across a restart, sweeps abandoned ingests, and refuses a second process', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'maskroom-start-'));
     dirs.push(dataDir);
-    const config = loadConfig({ PORT: '0', MASKROOM_DATA_DIR: dataDir });
+    const config = loadConfig({ ...NO_WORKER, PORT: '0', MASKROOM_DATA_DIR: dataDir });
 
     const first = await startServer(config, silent, { clientDir: dataDir });
     let id: string;
@@ -71,7 +73,12 @@ describe.skipIf(pg.kind === 'skip')(
       if (pg.kind !== 'available') throw new Error(pg.kind === 'fail' ? pg.reason : 'unreachable');
       const dataDir = await mkdtemp(path.join(tmpdir(), 'maskroom-start-pg-'));
       dirs.push(dataDir);
-      const config = loadConfig({ PORT: '0', MASKROOM_DATA_DIR: dataDir, DATABASE_URL: pg.url });
+      const config = loadConfig({
+        ...NO_WORKER,
+        PORT: '0',
+        MASKROOM_DATA_DIR: dataDir,
+        DATABASE_URL: pg.url,
+      });
       const server = await startServer(config, silent, { clientDir: dataDir });
       try {
         expect(server.database.driver).toBe('postgres');

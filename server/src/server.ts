@@ -9,11 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { colorForUser, type SessionId, type UserId } from '@maskroom/shared';
 import { createApp } from './app.js';
-import { LocalAuthorizer } from './collab/access.js';
+import { LocalAuthorizer, type Authorizer } from './collab/access.js';
 import { createCollab, type Collab } from './collab/Collab.js';
 import { cleanText } from './http/upload.js';
 import type { Config } from './config.js';
-import { VideoStore, openDatabase, type Database } from './db/index.js';
+import { JobIndex, VideoStore, openDatabase, type Database } from './db/index.js';
+import { Dispatcher } from './dispatch/Dispatcher.js';
+import { LocalWorker } from './dispatch/LocalWorker.js';
+import { Segmentation } from './segment/Segmentation.js';
 import { newId } from './ids.js';
 import { resolveFfmpegTools } from './ingest/index.js';
 import type { Logger } from './log.js';
@@ -33,6 +36,10 @@ export interface RunningServer {
   readonly database: Database;
   readonly videos: VideoService;
   readonly collab: Collab;
+  readonly dispatcher: Dispatcher;
+  /** The ZeroMQ endpoint workers connect to (the real port when configured with `*` or 0). */
+  readonly workerEndpoint: string;
+  readonly segmentation: Segmentation;
   close(): Promise<void>;
 }
 
@@ -42,6 +49,8 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** A database opened by the caller (tests); the caller closes it. */
   readonly database?: Database;
+  /** Replaces local mode's authorizer of the collaboration socket (tests: read-only callers). */
+  readonly authorizer?: (store: VideoStore) => Authorizer;
 }
 
 export async function startServer(
@@ -81,7 +90,7 @@ export async function startServer(
       log,
       instanceId,
       redisUrl: config.redisUrl,
-      authorizer: new LocalAuthorizer(store),
+      authorizer: opts.authorizer?.(store) ?? new LocalAuthorizer(store),
       numFramesOf: numFramesLookup(store),
       callerOf: async (request) => localCaller(new URL(request.url).searchParams.get('name')),
     });
@@ -95,6 +104,29 @@ export async function startServer(
       log: log.child({ component: 'videos' }),
       onSessionDeleted: (session) => evictSession(collab, session),
     });
+    const dispatcher = new Dispatcher({ log });
+    const workerEndpoint = await dispatcher.start(config.workerEndpoint);
+    cleanups.push(() => dispatcher.close());
+    if (config.localWorker) {
+      const local = new LocalWorker({
+        endpoint: workerEndpoint,
+        backend: 'classical',
+        device: 'cpu',
+        python: config.python,
+        log,
+      });
+      local.start();
+      cleanups.push(() => local.stop());
+    }
+    const segmentation = new Segmentation({
+      dispatcher,
+      docs: collab.docs,
+      store,
+      jobs: new JobIndex(database.db),
+      dataDir,
+      log,
+    });
+
     await videos.sweep();
     const sweeper = setInterval(() => {
       videos.sweep().catch((e: unknown) => log.warn('sweep failed', { err: e }));
@@ -109,7 +141,7 @@ export async function startServer(
       version: opts.version ?? '0.0.0',
       health: {
         db: async () => ({ ok: await database.ping(), driver: database.driver }),
-        workers: () => [],
+        workers: () => dispatcher.workerSummaries(),
       },
       videos: {
         store,
@@ -118,6 +150,7 @@ export async function startServer(
         maxUploadBytes: config.ingest.maxUploadBytes,
         userOf: () => LOCAL_USER,
       },
+      sessions: { store, segmentation, userOf: () => LOCAL_USER },
     });
 
     const http = app.listen(config.port, config.host);
@@ -137,7 +170,17 @@ export async function startServer(
     );
     const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    return { url: `http://${host}:${port}`, http, database, videos, collab, close: cleanup };
+    return {
+      url: `http://${host}:${port}`,
+      http,
+      database,
+      videos,
+      collab,
+      dispatcher,
+      workerEndpoint,
+      segmentation,
+      close: cleanup,
+    };
   } catch (error) {
     await cleanup();
     throw error;

@@ -64,7 +64,7 @@ export const promptPointSchema = branded<PromptPoint, { x: number; y: number; la
 export const promptPointsSchema = z.array(promptPointSchema).min(1).max(PROMPT_MAX_POINTS);
 
 /** `[x, y, w, h]` normalized, top-left + size, inside the frame (`x + w <= 1`, `y + h <= 1`). */
-export const normalizedBoxSchema = branded<NormalizedBox, [number, number, number, number]>(
+export const normalizedBoxSchema = branded<NormalizedBox, readonly [number, number, number, number]>(
   z
     .tuple([normalizedSchema, normalizedSchema, normalizedExtentSchema, normalizedExtentSchema])
     .refine(([x, y, w, h]) => x + w <= 1 + NORMALIZED_EPSILON && y + h <= 1 + NORMALIZED_EPSILON, {
@@ -73,7 +73,7 @@ export const normalizedBoxSchema = branded<NormalizedBox, [number, number, numbe
 );
 
 /** `[x, y, w, h]` in whole pixels of the full-size frame, as pycocotools' `toBbox`. */
-export const pixelBoxSchema = branded<PixelBox, [number, number, number, number]>(
+export const pixelBoxSchema = branded<PixelBox, readonly [number, number, number, number]>(
   z.tuple([countSchema, countSchema, countSchema, countSchema]),
 );
 

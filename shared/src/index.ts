@@ -116,3 +116,16 @@ export {
   type PresenceUser,
   type PresenceView,
 } from './presence.js';
+export {
+  createObjectBodySchema,
+  jobAcceptedSchema,
+  jobResponseSchema,
+  promptBodySchema,
+  promptResponseSchema,
+  propagateBodySchema,
+  type CreateObjectBody,
+  type JobResponse,
+  type PromptBody,
+  type PromptResponse,
+  type PropagateBody,
+} from './api/sessions.js';

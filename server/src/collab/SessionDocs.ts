@@ -62,6 +62,24 @@ export class SessionDocs {
     return this.write(maskChunkDocName(session, chunk), writer, (doc) => fn(new MaskChunkDoc(doc, chunk)));
   }
 
+  /** Reads the live document (loading it if needed) without writing. */
+  async read<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    if (this.closed) throw new Error('SessionDocs is closed');
+    const held = await this.hold(docName);
+    try {
+      const document = held.dc.document;
+      if (!document) throw new Error(`direct connection to ${docName} is closed`);
+      return fn(document);
+    } finally {
+      this.touch(docName, held);
+    }
+  }
+
+  /** Reads the main document through its typed accessors. */
+  readMain<T>(session: SessionId, fn: (main: MainDoc) => T): Promise<T> {
+    return this.read(mainDocName(session), (doc) => fn(new MainDoc(doc)));
+  }
+
   /**
    * Applies `fn` to the live document and resolves once the resulting update is in the log.
    * If `fn` throws after changing the document, what it changed is still persisted (it is

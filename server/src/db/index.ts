@@ -35,3 +35,4 @@ export {
   type VideoMeta,
   type VideoRecord,
 } from './VideoStore.js';
+export { JobIndex } from './JobIndex.js';

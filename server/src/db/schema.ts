@@ -124,6 +124,18 @@ export const sessions = pgTable('sessions', {
 });
 
 /**
+ * Which session a propagation job belongs to, so `GET /api/jobs/:id` finds the job's record in
+ * that session's document from any server instance. The job's state lives in the document.
+ */
+export const jobs = pgTable('jobs', {
+  id: text('id').primaryKey(),
+  sessionId: text('session_id')
+    .notNull()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+});
+
+/**
  * The durable Yjs update log (DESIGN §4): every update is appended before it is acknowledged.
  * `id` orders the updates of a document (Yjs updates commute, so order matters only to compaction).
  */

@@ -3,7 +3,7 @@ import { Router } from 'express';
 export interface HealthSource {
   /** Database status; `null` until a database is configured. */
   db(): Promise<{ ok: boolean; driver: string } | null>;
-  workers(): ReadonlyArray<{ workerId: string; backend: string }>;
+  workers(): ReadonlyArray<{ readonly workerId: string; readonly backend: string }>;
 }
 
 /** `GET /api/health` → `{ok, db, workers}` (DESIGN §6). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../config.js';
 import type { Database } from '../db/index.js';
 import { createLogger } from '../log.js';
-import { startServer, type RunningServer } from '../server.js';
+import { startServer, type RunningServer, type StartOptions } from '../server.js';
 
 export interface TestServer extends RunningServer {
   readonly dataDir: string;
@@ -17,10 +17,17 @@ export interface TestServer extends RunningServer {
  * configuration variables (limits, …); `database` injects a test database (else PGlite on disk).
  */
 export async function startTestServer(
-  opts: { env?: Record<string, string>; database?: Database } = {},
+  opts: { env?: Record<string, string>; database?: Database; authorizer?: StartOptions['authorizer'] } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'maskroom-test-'));
-  const config = loadConfig({ PORT: '0', MASKROOM_DATA_DIR: dataDir, ...opts.env });
+  const config = loadConfig({
+    PORT: '0',
+    MASKROOM_DATA_DIR: dataDir,
+    // Tests bring their own workers on a free port.
+    MASKROOM_WORKER_ENDPOINT: 'tcp://127.0.0.1:*',
+    MASKROOM_LOCAL_WORKER: 'off',
+    ...opts.env,
+  });
   const server = await startServer(
     config,
     createLogger(process.env.MASKROOM_TEST_LOG === '1' ? 'debug' : 'silent'),
@@ -28,6 +35,7 @@ export async function startTestServer(
       clientDir: path.join(dataDir, 'no-client'),
       version: '0.0.0-test',
       ...(opts.database ? { database: opts.database } : {}),
+      ...(opts.authorizer ? { authorizer: opts.authorizer } : {}),
     },
   );
   return {

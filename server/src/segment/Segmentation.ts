@@ -1,0 +1,458 @@
+/**
+ * Session commands that need a model (DESIGN §2): prompts and propagations go to a worker
+ * through the dispatcher, and everything they produce is written into the session's documents
+ * (prompt records, job records with live progress, each frame's masks) as it arrives, so every
+ * participant sees it. Object edits that need no model happen here too when asked over HTTP.
+ */
+import {
+  MaskroomError,
+  chunkCount,
+  chunkIndexOf,
+  type FrameIndex,
+  type JobId,
+  type JobRecord,
+  type MaskObject,
+  type MaskRecord,
+  type ObjectId,
+  type PromptBody,
+  type PromptId,
+  type PromptRecord,
+  type PropagateBody,
+  type RequestId,
+  type ResultHeader,
+  type SessionId,
+  type UserId,
+} from '@maskroom/shared';
+import type { SessionDocs } from '../collab/SessionDocs.js';
+import type { JobIndex, VideoStore } from '../db/index.js';
+import type { Dispatcher, ReplayRequest, SessionSource } from '../dispatch/Dispatcher.js';
+import { newId } from '../ids.js';
+import type { Logger } from '../log.js';
+import type { DataDir } from '../storage/DataDir.js';
+import { objectColor } from './colors.js';
+
+const WRITER = 'dispatcher';
+/** Job progress is written at most this often (each frame's masks are written as they come). */
+const PROGRESS_INTERVAL_MS = 200;
+/** Attempts of a propagation across worker failures. */
+const MAX_ATTEMPTS = 3;
+
+export interface SegmentationDeps {
+  readonly dispatcher: Dispatcher;
+  readonly docs: SessionDocs;
+  readonly store: VideoStore;
+  readonly jobs: JobIndex;
+  readonly dataDir: DataDir;
+  readonly log: Logger;
+}
+
+interface RunningJob {
+  readonly id: JobId;
+  readonly session: SessionId;
+  cancelled: boolean;
+  reqId: RequestId | undefined;
+  readonly finished: Promise<void>;
+}
+
+export class Segmentation {
+  private readonly running = new Map<SessionId, RunningJob>();
+  private readonly log: Logger;
+
+  constructor(private readonly deps: SegmentationDeps) {
+    this.log = deps.log.child({ component: 'segmentation' });
+  }
+
+  /** Frames, size and prompt log of a session, as a worker needs them to open it. */
+  async source(session: SessionId): Promise<SessionSource & { numFrames: number }> {
+    const row = await this.deps.store.getSession(session);
+    const video = row && (await this.deps.store.get(row.videoId));
+    if (!row || !video?.meta) throw new MaskroomError('NOT_FOUND', 'no such session');
+    return {
+      frames: { kind: 'dir', path: this.deps.dataDir.framesDir(video.id) },
+      numFrames: video.meta.numFrames,
+      width: video.meta.width,
+      height: video.meta.height,
+      replay: () => this.replayLog(session),
+    };
+  }
+
+  /** The prompts that built the session's objects, oldest first, as worker requests. */
+  private async replayLog(session: SessionId): Promise<ReplayRequest[]> {
+    const prompts = await this.deps.docs.readMain(session, (main) => [...main.prompts.list().values()]);
+    return prompts
+      .filter((p) => p.status === 'done')
+      .sort((a, b) => a.at - b.at)
+      .map((p) => ({ type: 'prompt' as const, header: promptHeader(session, p) }));
+  }
+
+  async createObject(
+    session: SessionId,
+    by: UserId,
+    init: {
+      className?: string | undefined;
+      instanceName?: string | undefined;
+      color?: string | undefined;
+    } = {},
+  ): Promise<ObjectId> {
+    await this.source(session);
+    const objId = newId<ObjectId>('obj');
+    await this.deps.docs.writeMain(session, WRITER, (main) => {
+      const n = main.objects.size;
+      main.objects.create(objId, {
+        className: init.className ?? '',
+        instanceName: init.instanceName ?? `object ${n + 1}`,
+        color: init.color ?? objectColor(n),
+        createdBy: by,
+        createdAt: Date.now(),
+      });
+    });
+    return objId;
+  }
+
+  /** Removes an object, its prompts and every mask of it, and tells its worker. */
+  async removeObject(session: SessionId, objId: ObjectId): Promise<void> {
+    const { numFrames } = await this.source(session);
+    const existed = await this.deps.docs.writeMain(session, WRITER, (main) => main.objects.delete(objId));
+    if (!existed) throw new MaskroomError('NOT_FOUND', 'no such object');
+    for (let k = 0; k < chunkCount(numFrames); k++) {
+      await this.deps.docs.writeMasks(session, k, WRITER, (m) => m.deleteObjectMasks(objId));
+    }
+    await this.tellWorker(session, { type: 'remove_object', header: { sessionId: session, objId } });
+  }
+
+  /** Clears objects, prompts, jobs and masks. */
+  async reset(session: SessionId): Promise<void> {
+    const { numFrames } = await this.source(session);
+    await this.cancelRunning(session);
+    await this.deps.docs.writeMain(session, WRITER, (main) => {
+      for (const id of main.objects.list().keys()) main.objects.delete(id);
+      for (const id of main.prompts.list().keys()) main.prompts.delete(id);
+      for (const id of main.jobs.list().keys()) main.jobs.delete(id);
+    });
+    for (let k = 0; k < chunkCount(numFrames); k++) {
+      await this.deps.docs.writeMasks(session, k, WRITER, (m) => m.clear());
+    }
+    await this.tellWorker(session, { type: 'reset', header: { sessionId: session } });
+  }
+
+  /** Runs one prompt: records it, gets its masks from a worker, writes them; returns them. */
+  async prompt(
+    session: SessionId,
+    body: PromptBody,
+    by: UserId,
+  ): Promise<{ promptId: PromptId; objId: ObjectId; frame: FrameIndex; masks: MaskObject[] }> {
+    const source = await this.source(session);
+    if (body.frame >= source.numFrames) {
+      throw new MaskroomError('INVALID_PROMPT', `frame ${body.frame} is outside [0, ${source.numFrames})`);
+    }
+    if (body.text !== undefined && !this.deps.dispatcher.supports((c) => c.text)) {
+      throw new MaskroomError(
+        'UNSUPPORTED_PROMPT',
+        'no connected worker understands text prompts (the classical backend does not)',
+      );
+    }
+    let objId = body.objId;
+    if (objId !== undefined) {
+      const known = await this.deps.docs.readMain(session, (main) => main.objects.has(objId!));
+      if (!known) throw new MaskroomError('INVALID_PROMPT', 'no such object in this session');
+    } else {
+      objId = await this.createObject(session, by);
+    }
+    const promptId = newId<PromptId>('prm');
+    const record: PromptRecord = {
+      ...(body.points
+        ? { kind: 'points' as const, points: body.points }
+        : body.box
+          ? { kind: 'box' as const, box: body.box }
+          : { kind: 'text' as const, text: body.text! }),
+      objId,
+      frame: body.frame,
+      by,
+      at: Date.now(),
+      status: 'running',
+    };
+    await this.deps.docs.writeMain(session, WRITER, (main) => main.prompts.put(promptId, record));
+
+    const masks: MaskObject[] = [];
+    try {
+      await this.withRetry(() =>
+        this.deps.dispatcher.call(
+          session,
+          source,
+          { type: 'prompt', header: promptHeader(session, record) },
+          needsFor(record.kind),
+          {
+            onResult: async (r) => {
+              if (r.frame !== body.frame) return;
+              masks.splice(0, masks.length, ...r.objects);
+              await this.writeFrame(session, r.frame, r.objects, {
+                source: 'prompt',
+                ref: promptId,
+                by,
+                scope: [objId!],
+              });
+            },
+          },
+        ),
+      );
+      await this.deps.docs.writeMain(session, WRITER, (main) =>
+        main.prompts.update(promptId, { status: 'done' }),
+      );
+    } catch (error) {
+      const e = asMaskroomError(error);
+      await this.deps.docs
+        .writeMain(session, WRITER, (main) =>
+          main.prompts.update(promptId, { status: 'failed', error: e.message }),
+        )
+        .catch(() => undefined);
+      throw e;
+    }
+    return { promptId, objId, frame: body.frame, masks };
+  }
+
+  /** Starts a propagation; it runs in the background and reports through its job record. */
+  async propagate(session: SessionId, body: PropagateBody, by: UserId): Promise<JobId> {
+    const source = await this.source(session);
+    const prompts = await this.deps.docs.readMain(session, (main) => ({
+      first: [...main.prompts.list().values()]
+        .filter((p) => p.status === 'done')
+        .sort((a, b) => a.frame - b.frame)[0],
+      objects: [...main.objects.list().keys()],
+    }));
+    if (!prompts.first) throw new MaskroomError('INVALID_PROMPT', 'prompt an object before propagating');
+    const startFrame = body.startFrame ?? prompts.first.frame;
+    if (startFrame >= source.numFrames) {
+      throw new MaskroomError('INVALID_PROMPT', `frame ${startFrame} is outside [0, ${source.numFrames})`);
+    }
+    for (const id of body.objIds ?? []) {
+      if (!prompts.objects.includes(id))
+        throw new MaskroomError('INVALID_PROMPT', `no object ${id} in this session`);
+    }
+    // A new propagation of a session supersedes the one running.
+    await this.cancelRunning(session);
+
+    const id = newId<JobId>('job');
+    await this.deps.jobs.record(id, session);
+    const framesTotal =
+      body.direction === 'forward'
+        ? source.numFrames - startFrame
+        : body.direction === 'backward'
+          ? startFrame + 1
+          : source.numFrames;
+    const job: JobRecord = {
+      kind: 'propagate',
+      direction: body.direction,
+      startFrame,
+      ...(body.objIds ? { objIds: body.objIds } : {}),
+      status: 'queued',
+      framesDone: 0,
+      framesTotal,
+      by,
+      at: Date.now(),
+    };
+    await this.deps.docs.writeMain(session, WRITER, (main) => main.jobs.put(id, job));
+
+    const run: RunningJob = { id, session, cancelled: false, reqId: undefined, finished: Promise.resolve() };
+    (run as { finished: Promise<void> }).finished = this.runJob(run, source, job, prompts.objects).finally(
+      () => {
+        if (this.running.get(session) === run) this.running.delete(session);
+      },
+    );
+    this.running.set(session, run);
+    return id;
+  }
+
+  async cancelJob(id: JobId): Promise<void> {
+    const session = await this.deps.jobs.sessionOf(id);
+    if (!session) throw new MaskroomError('NOT_FOUND', 'no such job');
+    const run = this.running.get(session);
+    if (run?.id === id) {
+      await this.cancel(run);
+      return;
+    }
+    // Not running here: mark it cancelled if it is still pending in the document.
+    await this.deps.docs.writeMain(session, WRITER, (main) => {
+      const job = main.jobs.get(id);
+      if (job && (job.status === 'queued' || job.status === 'running'))
+        main.jobs.update(id, { status: 'cancelled' });
+    });
+  }
+
+  async job(id: JobId): Promise<{ sessionId: SessionId; job: JobRecord }> {
+    const session = await this.deps.jobs.sessionOf(id);
+    const job = session && (await this.deps.docs.readMain(session, (main) => main.jobs.get(id)));
+    if (!session || !job) throw new MaskroomError('NOT_FOUND', 'no such job');
+    return { sessionId: session, job };
+  }
+
+  /** Waits for the running propagation of a session, if any (tests, shutdown). */
+  async settled(session: SessionId): Promise<void> {
+    await this.running.get(session)?.finished;
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private async runJob(
+    run: RunningJob,
+    source: SessionSource,
+    job: JobRecord,
+    allObjects: ObjectId[],
+  ): Promise<void> {
+    const { session, id } = run;
+    const scope = job.objIds ?? allObjects;
+    let framesDone = 0;
+    let lastProgress = 0;
+    const writeProgress = async (force: boolean, patch: Partial<JobRecord> = {}): Promise<void> => {
+      const now = Date.now();
+      if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = now;
+      await this.deps.docs.writeMain(session, WRITER, (main) => {
+        const current = main.jobs.get(id);
+        if (!current) return;
+        main.jobs.update(id, { framesDone: Math.min(framesDone, current.framesTotal), ...patch });
+      });
+    };
+    try {
+      await this.withRetry(
+        async () => {
+          if (run.cancelled) throw new MaskroomError('CANCELLED', 'cancelled');
+          // A retry on another worker runs from the start again: frames already written are
+          // rewritten with the same masks (unchanged writes are skipped), and the final state is
+          // the same as an uninterrupted run's.
+          let seenThisAttempt = 0;
+          await this.deps.dispatcher.call(
+            session,
+            source,
+            {
+              type: 'propagate',
+              header: {
+                sessionId: session,
+                direction: job.direction,
+                startFrame: job.startFrame,
+                ...(job.objIds ? { objIds: job.objIds } : {}),
+              },
+            },
+            (c) => c.propagate,
+            {
+              onRequestId: (reqId) => {
+                run.reqId = reqId;
+                void writeProgress(true, { status: 'running' });
+              },
+              onResult: async (r: ResultHeader) => {
+                await this.writeFrame(session, r.frame, r.objects, {
+                  source: 'propagation',
+                  ref: id,
+                  by: job.by,
+                  scope,
+                });
+                seenThisAttempt++;
+                framesDone = Math.max(framesDone, r.progress?.framesDone ?? seenThisAttempt);
+                await writeProgress(false);
+              },
+            },
+          );
+        },
+        (attempt, error) =>
+          this.log.warn('propagation retried on another worker', { job: id, attempt, err: error.message }),
+      );
+      framesDone = job.framesTotal;
+      await writeProgress(true, { status: 'done' });
+    } catch (error) {
+      const e = asMaskroomError(error);
+      const status = e.code === 'CANCELLED' || run.cancelled ? 'cancelled' : 'failed';
+      await writeProgress(true, { status, ...(status === 'failed' ? { error: e.message } : {}) }).catch(
+        () => undefined,
+      );
+      if (status === 'failed')
+        this.log.warn('propagation failed', { job: id, code: e.code, message: e.message });
+    }
+  }
+
+  /** Writes one frame's masks for the objects in `scope`: returned ones set, missing ones removed. */
+  private async writeFrame(
+    session: SessionId,
+    frame: FrameIndex,
+    objects: readonly MaskObject[],
+    meta: { source: MaskRecord['source']; ref: string; by: UserId; scope: readonly ObjectId[] },
+  ): Promise<void> {
+    const returned = new Map(objects.map((o) => [o.objId, o]));
+    await this.deps.docs.writeMasks(session, chunkIndexOf(frame), WRITER, (m) => {
+      m.setFrameMasks(
+        frame,
+        objects.map((o) => [
+          o.objId,
+          {
+            rle: o.rle,
+            bbox: o.bbox,
+            area: o.area,
+            score: o.score,
+            source: meta.source,
+            ref: meta.ref,
+            by: meta.by,
+          },
+        ]),
+      );
+      for (const objId of meta.scope) if (!returned.has(objId)) m.deleteMask(frame, objId);
+    });
+  }
+
+  private async cancelRunning(session: SessionId): Promise<void> {
+    const run = this.running.get(session);
+    if (run) await this.cancel(run);
+  }
+
+  private async cancel(run: RunningJob): Promise<void> {
+    run.cancelled = true;
+    if (run.reqId) this.deps.dispatcher.cancel(run.reqId);
+    await run.finished;
+  }
+
+  /** Sends a fire-and-forget command to the session's worker when one holds the session. */
+  private async tellWorker(
+    session: SessionId,
+    body:
+      | { type: 'remove_object'; header: { sessionId: SessionId; objId: ObjectId } }
+      | { type: 'reset'; header: { sessionId: SessionId } },
+  ): Promise<void> {
+    try {
+      await this.deps.dispatcher.call(session, await this.source(session), body, () => true);
+    } catch (error) {
+      const e = asMaskroomError(error);
+      // Without a worker there is no model state to update: the documents are what counts.
+      if (e.code !== 'NO_WORKER' && e.code !== 'WORKER_LOST') throw e;
+    }
+  }
+
+  /** Retries `fn` on another worker when the worker it ran on was lost. */
+  private async withRetry<T>(
+    fn: () => Promise<T>,
+    onRetry?: (attempt: number, e: MaskroomError) => void,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const e = asMaskroomError(error);
+        if (e.code !== 'WORKER_LOST' || attempt >= MAX_ATTEMPTS) throw e;
+        onRetry?.(attempt, e);
+      }
+    }
+  }
+}
+
+function promptHeader(session: SessionId, p: PromptRecord): ReplayRequest['header'] {
+  const base = { sessionId: session, frame: p.frame, objId: p.objId };
+  if (p.kind === 'points') return { ...base, kind: 'points', points: p.points };
+  if (p.kind === 'box') return { ...base, kind: 'box', box: p.box };
+  return { ...base, kind: 'text', text: p.text };
+}
+
+function needsFor(kind: PromptRecord['kind']) {
+  return (c: { points: boolean; box: boolean; text: boolean }) => c[kind];
+}
+
+function asMaskroomError(error: unknown): MaskroomError {
+  return error instanceof MaskroomError
+    ? error
+    : new MaskroomError('INTERNAL', 'segmentation failed', { cause: error });
+}
