@@ -22,6 +22,7 @@ export type {
 } from './ids.js';
 export { asFrameIndex, isIdString, ID_PATTERN_SOURCE } from './ids.js';
 export { seededRandom, type Random } from './random.js';
+export { PALETTE, paletteColor } from './palette.js';
 
 // rle/: pycocotools-exact compressed RLE, used as `rle.encode(…)`, `rle.decode(…)`, …
 export * as rle from './rle/index.js';

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { frameIndexSchema, normalizedSchema, objectIdSchema, userIdSchema } from './fields.js';
+import { paletteColor } from './palette.js';
 
 /** Cursor updates a client may send per second (the client throttles; the server does not rely on it). */
 export const PRESENCE_MAX_UPDATES_PER_SECOND = 20;
@@ -34,23 +35,9 @@ export type Presence = z.infer<typeof presenceSchema>;
 export const presenceViewSchema = presenceSchema.omit({ user: true });
 export type PresenceView = z.infer<typeof presenceViewSchema>;
 
-/** A stable, readable color for a user id (12 hues spread around the wheel). */
+/** A stable color for a user id (a hash of it into the palette). */
 export function colorForUser(id: string): string {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  const palette = [
-    '#e6194b',
-    '#3cb44b',
-    '#ffe119',
-    '#4363d8',
-    '#f58231',
-    '#911eb4',
-    '#46f0f0',
-    '#f032e6',
-    '#bcf60c',
-    '#fabebe',
-    '#008080',
-    '#e6beff',
-  ];
-  return palette[(h >>> 0) % palette.length]!;
+  return paletteColor(h >>> 0);
 }

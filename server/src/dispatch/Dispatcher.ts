@@ -19,6 +19,7 @@ import {
   type ResultHeader,
   type ServerMessage,
   type SessionId,
+  type WorkerId,
   type WorkerMessage,
 } from '@maskroom/shared';
 import { newId } from '../ids.js';
@@ -48,8 +49,8 @@ type RequestBody = DistributiveOmitReqId<Exclude<RequestMessage, { type: 'open' 
 export interface CallOptions {
   /** Called with each `result` of the request, in arrival order. */
   readonly onResult?: (result: ResultHeader) => void | Promise<void>;
-  /** Called once the request is assigned an id (to cancel it later). */
-  readonly onRequestId?: (reqId: RequestId) => void;
+  /** Called once the request has an id (to cancel it later) and a worker. */
+  readonly onAssigned?: (reqId: RequestId, workerId: WorkerId) => void;
 }
 
 interface Pending {
@@ -146,7 +147,8 @@ export class Dispatcher {
   ): Promise<DoneHeader> {
     const peer = await this.ensureSession(session, source, needs);
     const reqId = newId<RequestId>('req');
-    opts.onRequestId?.(reqId);
+    const worker = this.workers.get(peer);
+    if (worker) opts.onAssigned?.(reqId, worker.workerId);
     const message = { type: body.type, header: { ...body.header, reqId } } as RequestMessage;
     return this.enqueue(peer, session, message, opts.onResult);
   }

@@ -8,6 +8,7 @@ import {
   MaskroomError,
   chunkCount,
   chunkIndexOf,
+  paletteColor,
   type FrameIndex,
   type JobId,
   type JobRecord,
@@ -29,7 +30,6 @@ import type { Dispatcher, ReplayRequest, SessionSource } from '../dispatch/Dispa
 import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
 import type { DataDir } from '../storage/DataDir.js';
-import { objectColor } from './colors.js';
 
 const WRITER = 'dispatcher';
 /** Job progress is written at most this often (each frame's masks are written as they come). */
@@ -101,7 +101,7 @@ export class Segmentation {
       main.objects.create(objId, {
         className: init.className ?? '',
         instanceName: init.instanceName ?? `object ${n + 1}`,
-        color: init.color ?? objectColor(n),
+        color: init.color ?? paletteColor(n),
         createdBy: by,
         createdAt: Date.now(),
       });
@@ -334,9 +334,9 @@ export class Segmentation {
             },
             (c) => c.propagate,
             {
-              onRequestId: (reqId) => {
+              onAssigned: (reqId, workerId) => {
                 run.reqId = reqId;
-                void writeProgress(true, { status: 'running' });
+                void writeProgress(true, { status: 'running', workerId });
               },
               onResult: async (r: ResultHeader) => {
                 await this.writeFrame(session, r.frame, r.objects, {
