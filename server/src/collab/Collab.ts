@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   Hocuspocus,
+  isTransactionOrigin,
   type Extension,
   type WebSocketLike,
   type onAuthenticatePayload,
@@ -21,17 +22,23 @@ import {
   MaskroomError,
   chunkCount,
   checkSchema,
+  presenceUserSchema,
   presenceViewSchema,
   type PresenceUser,
+  type PresenceView,
   type SessionId,
 } from '@maskroom/shared';
 import { DocLog, type DB } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { requireDocName, type Access, type Authorizer, type Caller } from './access.js';
 import { DurableLog } from './DurableLog.js';
+import { PresenceDepartures } from './PresenceDepartures.js';
 import { SessionDocs } from './SessionDocs.js';
+import { SocketFrames } from './SocketFrames.js';
 
 export const COLLAB_PATH = '/collab';
+/** Closing a socket for a failure of ours (not a refusal): the provider reconnects with backoff. */
+export const CLOSE_UNAVAILABLE = { code: 4205, reason: 'server unavailable: reconnect later' } as const;
 /** Largest WebSocket message: a reconnecting client may send a whole mask chunk document. */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -72,35 +79,53 @@ export function createCollab(deps: CollabDeps): Collab {
   ];
   if (deps.redisUrl) {
     const url = new URL(deps.redisUrl);
-    extensions.push(
-      new Redis({
-        host: url.hostname,
-        port: Number(url.port || 6379),
-        identifier: deps.instanceId,
-        prefix: 'maskroom',
-        ...(url.password ? { options: { password: decodeURIComponent(url.password) } } : {}),
-      }),
-    );
+    const redis = new Redis({
+      host: url.hostname,
+      port: Number(url.port || 6379),
+      identifier: deps.instanceId,
+      prefix: 'maskroom',
+      ...(url.password ? { options: { password: decodeURIComponent(url.password) } } : {}),
+    });
+    // The extension loses presence departures between instances; this relays them.
+    extensions.push(redis, new PresenceDepartures(redis, log));
     log.info('relaying collaboration updates through Redis', { host: url.hostname, port: url.port });
   }
 
+  /** The socket behind each upgrade request (hooks get the request, not the socket). */
+  const peerOfRequest = new WeakMap<Request, { close(code?: number, reason?: string): void }>();
   const hocuspocus = new Hocuspocus<ConnectionContext>({
     name: deps.instanceId,
     quiet: true,
     extensions,
 
     async onAuthenticate(payload: onAuthenticatePayload<ConnectionContext>): Promise<ConnectionContext> {
-      const name = requireDocName(payload.documentName);
-      const caller = await deps.callerOf(payload.request);
-      const access = await deps.authorizer.authorize(caller, name.sessionId);
-      if (name.kind === 'masks') {
-        const numFrames = await deps.numFramesOf(name.sessionId);
-        if (numFrames === null || name.chunk >= chunkCount(numFrames)) {
-          throw new MaskroomError('NOT_FOUND', `no mask chunk ${name.chunk} in this session`);
+      try {
+        const name = requireDocName(payload.documentName);
+        const caller = await deps.callerOf(payload.request);
+        const access = await deps.authorizer.authorize(caller, name.sessionId);
+        if (name.kind === 'masks') {
+          const numFrames = await deps.numFramesOf(name.sessionId);
+          if (numFrames === null || name.chunk >= chunkCount(numFrames)) {
+            throw new MaskroomError('NOT_FOUND', `no mask chunk ${name.chunk} in this session`);
+          }
         }
+        if (access === 'read') payload.connectionConfig.readOnly = true;
+        return { user: caller.user, access };
+      } catch (error) {
+        if (isRefusal(error)) {
+          // Hocuspocus answers PermissionDenied with this reason; the socket stays open.
+          throw Object.assign(error, { reason: `${error.code}: ${error.message}` });
+        }
+        // The database (or another dependency) failed: that is no answer. A PermissionDenied
+        // would leave the provider unauthenticated for good, holding its edits; closing the
+        // socket makes it reconnect (with backoff) and authenticate again.
+        log.warn('could not authorize a document connection: closing the socket so the client retries', {
+          documentName: payload.documentName.slice(0, 200),
+          err: error,
+        });
+        peerOfRequest.get(payload.request)?.close(CLOSE_UNAVAILABLE.code, CLOSE_UNAVAILABLE.reason);
+        throw error;
       }
-      if (access === 'read') payload.connectionConfig.readOnly = true;
-      return { user: caller.user, access };
     },
 
     async afterLoadDocument({ documentName, document }) {
@@ -115,18 +140,19 @@ export function createCollab(deps: CollabDeps): Collab {
       }
     },
 
-    async beforeHandleAwareness({ states, context, documentName }) {
+    async beforeHandleAwareness({ states, context, documentName, transactionOrigin }) {
       const name = requireDocName(documentName);
+      // A state relayed by another instance (Redis) was cleaned there, its `user` included; it is
+      // checked again here, but its `user` is kept (there is no connection context to take it from).
+      const relayed = isTransactionOrigin(transactionOrigin) && transactionOrigin.source === 'redis';
       for (const [clientId, state] of states) {
         // Presence lives on the main document only; elsewhere a state is reduced to nothing.
-        if (name.kind !== 'main' || !context) {
+        const user = relayed ? presenceUserSchema.safeParse(state.user).data : context?.user;
+        if (name.kind !== 'main' || !user) {
           states.set(clientId, {});
           continue;
         }
-        const view = presenceViewSchema.safeParse(
-          Object.fromEntries(Object.entries(state).filter(([k]) => k !== 'user')),
-        );
-        states.set(clientId, view.success ? { ...view.data, user: context.user } : { user: context.user });
+        states.set(clientId, { ...presenceView(state), user });
       }
     },
   });
@@ -135,17 +161,21 @@ export function createCollab(deps: CollabDeps): Collab {
     serverOptions: { maxPayload: MAX_MESSAGE_BYTES },
     hooks: {
       open(peer) {
-        const connection = hocuspocus.handleConnection(
-          peer.websocket as unknown as WebSocketLike,
-          peer.request as Request,
-        );
-        peers.set(peer, connection);
+        // Frames go through SocketFrames, which keeps a document closed and reopened on this
+        // socket working (see there).
+        const frames = new SocketFrames(peer.websocket as unknown as WebSocketLike);
+        const connection = hocuspocus.handleConnection(frames.socket, peer.request as Request);
+        frames.deliverTo(connection);
+        peers.set(peer, { connection, frames });
+        peerOfRequest.set(peer.request as Request, peer);
       },
       message(peer, message) {
-        peers.get(peer)?.handleMessage(message.uint8Array());
+        peers.get(peer)?.frames.push(message.uint8Array());
       },
       close(peer, event) {
-        peers.get(peer)?.handleClose({ code: event.code ?? 1000, reason: event.reason ?? '' });
+        const entry = peers.get(peer);
+        entry?.frames.close();
+        entry?.connection.handleClose({ code: event.code ?? 1000, reason: event.reason ?? '' });
         peers.delete(peer);
       },
       error(_peer, error) {
@@ -153,7 +183,10 @@ export function createCollab(deps: CollabDeps): Collab {
       },
     },
   });
-  const peers = new Map<object, ReturnType<Hocuspocus['handleConnection']>>();
+  const peers = new Map<
+    object,
+    { connection: ReturnType<Hocuspocus['handleConnection']>; frames: SocketFrames }
+  >();
   const docs = new SessionDocs(hocuspocus, docLog, log);
 
   return {
@@ -172,4 +205,27 @@ export function createCollab(deps: CollabDeps): Collab {
       for (const ext of extensions) await ext.onDestroy?.({ instance: hocuspocus });
     },
   };
+}
+
+/**
+ * An answer to "may this caller open this document?" (bad name, no such session, no access), as
+ * opposed to a failure to find out (database down: anything else, or a retryable error).
+ */
+function isRefusal(error: unknown): error is MaskroomError {
+  return error instanceof MaskroomError && !error.retryable && error.code !== 'INTERNAL';
+}
+
+/**
+ * The valid presence fields of a client's awareness state, each checked on its own: an invalid or
+ * unknown field is dropped and the others are kept (a client that has only set its playhead so far
+ * still shows it). `user` is never taken from here.
+ */
+export function presenceView(state: Readonly<Record<string, unknown>>): Partial<PresenceView> {
+  const view: Record<string, unknown> = {};
+  for (const [field, schema] of Object.entries(presenceViewSchema.shape)) {
+    if (!Object.hasOwn(state, field)) continue;
+    const parsed = schema.safeParse(state[field]);
+    if (parsed.success) view[field] = parsed.data;
+  }
+  return view as Partial<PresenceView>;
 }

@@ -8,11 +8,14 @@
  * the document would leave it unacknowledged and never resent). Loading = snapshot + unmerged
  * rows; the debounced store hook only compacts the log.
  */
-import type {
-  Extension,
-  beforeSyncPayload,
-  onLoadDocumentPayload,
-  onStoreDocumentPayload,
+import {
+  OutgoingMessage,
+  type Connection,
+  type Extension,
+  type afterHandleMessagePayload,
+  type beforeSyncPayload,
+  type onLoadDocumentPayload,
+  type onStoreDocumentPayload,
 } from '@hocuspocus/server';
 import * as Y from 'yjs';
 import type { DocLog } from '../db/index.js';
@@ -34,6 +37,18 @@ export interface DurableLogOptions {
   readonly onAppend?: (docName: string, bytes: number) => void;
 }
 
+/** Whether an update starts, for some client, past what `doc` holds of that client (a gap). */
+function buildsOnMissing(from: ReadonlyMap<number, number>, doc: Y.Doc): boolean {
+  for (const [client, clock] of from) if (clock > Y.getState(doc.store, client)) return true;
+  return false;
+}
+
+/** Whether `doc` holds every struct up to `to` (exclusive clocks per client). */
+function holdsAll(to: ReadonlyMap<number, number>, doc: Y.Doc): boolean {
+  for (const [client, clock] of to) if (Y.getState(doc.store, client) < clock) return false;
+  return true;
+}
+
 /** The empty Yjs update (no structs, no deletes): nothing to persist. */
 const isEmptyUpdate = (u: Uint8Array): boolean => u.length === 2 && u[0] === 0 && u[1] === 0;
 
@@ -41,6 +56,10 @@ export class DurableLog implements Extension {
   /** Runs before other extensions' hooks of the same name. */
   priority = 900;
   private readonly compactAfterRows: number;
+  /** Connections made read-only for the frame being handled (see `beforeSync`). */
+  private readonly readOnlyForFrame = new WeakSet<Connection>();
+  /** Per connection, how many updates are held back, and the clock (per client) they reach. */
+  private readonly heldBack = new WeakMap<Connection, { count: number; to: Map<number, number> }>();
 
   constructor(private readonly opts: DurableLogOptions) {
     this.compactAfterRows = opts.compactAfterRows ?? 200;
@@ -65,15 +84,35 @@ export class DurableLog implements Extension {
     if (skipped > 0) this.opts.logger.error('skipped undecodable log rows', { documentName, skipped });
   }
 
-  async beforeSync({ type, payload, connection, documentName }: beforeSyncPayload): Promise<void> {
+  async beforeSync({ type, payload, connection, document, documentName }: beforeSyncPayload): Promise<void> {
     if ((type !== SYNC_STEP_2 && type !== SYNC_UPDATE) || connection.readOnly || isEmptyUpdate(payload))
       return;
     // A malformed update must never reach the log: it would break every later load.
+    let meta: { from: Map<number, number>; to: Map<number, number> };
     try {
       Y.decodeUpdate(payload);
+      meta = Y.parseUpdateMeta(payload);
     } catch {
       // Hocuspocus closes the document connection with the thrown `code` and `reason`.
       throw Object.assign(new Error(`invalid update for ${documentName}`), CLOSE_INVALID_UPDATE);
+    }
+    if (type === SYNC_UPDATE && buildsOnMissing(meta.from, document)) {
+      // A reconnecting provider sends the edits it queued offline before the SyncStep2 that
+      // carries those it sent on the broken socket, so this update builds on edits the server
+      // never stored. Applied now, its structs would wait for them while its delete set already
+      // removed the values it replaces (acknowledged values gone from the log until the SyncStep2
+      // arrives, for good if it never does), and its ack would zero the provider's unsynced count
+      // before the SyncStep2 is stored. Held back instead: for this one frame the connection
+      // counts as read-only, so Hocuspocus neither applies nor acknowledges it (SyncStatus false);
+      // the client's SyncStep2, which follows, carries it, and once that is stored and applied
+      // the held update is acknowledged (`afterHandleMessage`).
+      connection.readOnly = true;
+      this.readOnlyForFrame.add(connection);
+      const held = this.heldBack.get(connection) ?? { count: 0, to: new Map<number, number>() };
+      held.count++;
+      for (const [client, clock] of meta.to) held.to.set(client, Math.max(clock, held.to.get(client) ?? 0));
+      this.heldBack.set(connection, held);
+      return;
     }
     try {
       await this.opts.log.append(documentName, payload);
@@ -86,6 +125,16 @@ export class DurableLog implements Extension {
       connection.webSocket.close(CLOSE_PERSIST_FAILED.code, CLOSE_PERSIST_FAILED.reason);
       throw error;
     }
+  }
+
+  async afterHandleMessage({ connection, document }: afterHandleMessagePayload): Promise<void> {
+    if (this.readOnlyForFrame.delete(connection)) connection.readOnly = false;
+    const held = this.heldBack.get(connection);
+    if (!held || !holdsAll(held.to, document)) return;
+    // Whatever the document holds came through an append: the held updates are stored now.
+    this.heldBack.delete(connection);
+    const ack = new OutgoingMessage(connection.messageAddress).writeSyncStatus(true).toUint8Array();
+    for (let i = 0; i < held.count; i++) connection.send(ack);
   }
 
   async onStoreDocument({ documentName }: onStoreDocumentPayload): Promise<void> {

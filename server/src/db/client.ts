@@ -213,6 +213,9 @@ async function openPostgres(
   const client = postgres(url, {
     max: Math.max(2, poolSize),
     connect_timeout: 10,
+    // postgres.js' default backoff grows to ~20 s across a pool after an outage; edits wait on
+    // the log append, so reconnect within a second of the database coming back.
+    backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, 1),
     onnotice: (notice) => log.debug('postgres notice', { message: notice.message }),
     ...(schemaName === undefined ? {} : { connection: { search_path: schemaName } }),
   });
