@@ -40,6 +40,8 @@ export interface RunningServer {
   /** The ZeroMQ endpoint workers connect to (the real port when configured with `*` or 0). */
   readonly workerEndpoint: string;
   readonly segmentation: Segmentation;
+  /** Local mode's child worker, when one was started. */
+  readonly localWorker: LocalWorker | undefined;
   close(): Promise<void>;
 }
 
@@ -59,10 +61,13 @@ export async function startServer(
   opts: StartOptions = {},
 ): Promise<RunningServer> {
   const cleanups: Array<() => Promise<void>> = [];
-  const cleanup = async (): Promise<void> => {
-    for (const fn of cleanups.reverse())
-      await fn().catch((e: unknown) => log.error('shutdown step failed', { err: e }));
-  };
+  let closing: Promise<void> | undefined;
+  // Idempotent: the steps run once, last started first.
+  const cleanup = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const fn of [...cleanups].reverse())
+        await fn().catch((e: unknown) => log.error('shutdown step failed', { err: e }));
+    })());
   try {
     await mkdir(config.dataDir, { recursive: true });
     if (!config.databaseUrl && !opts.database) {
@@ -107,6 +112,7 @@ export async function startServer(
     const dispatcher = new Dispatcher({ log });
     const workerEndpoint = await dispatcher.start(config.workerEndpoint);
     cleanups.push(() => dispatcher.close());
+    let localWorker: LocalWorker | undefined;
     if (config.localWorker) {
       const local = new LocalWorker({
         endpoint: workerEndpoint,
@@ -117,6 +123,7 @@ export async function startServer(
       });
       local.start();
       cleanups.push(() => local.stop());
+      localWorker = local;
     }
     const segmentation = new Segmentation({
       dispatcher,
@@ -179,6 +186,7 @@ export async function startServer(
       dispatcher,
       workerEndpoint,
       segmentation,
+      localWorker,
       close: cleanup,
     };
   } catch (error) {
