@@ -56,6 +56,7 @@ if (target.kind === 'fail') {
           '__drizzle_migrations',
           'doc_snapshots',
           'doc_updates',
+          'jobs',
           'sessions',
           'videos',
         ]);
