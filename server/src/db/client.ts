@@ -14,6 +14,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { PgDatabase, PgQueryResultHKT, PgSession } from 'drizzle-orm/pg-core';
 import type { Logger } from '../log.js';
+import { BYTEA_OID, parseBytea, serializeBytea } from './pglite-bytea.js';
 import * as schema from './schema.js';
 
 /** The drizzle database both drivers produce (and what a transaction callback receives). */
@@ -160,7 +161,11 @@ async function openPglite(
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
   ]);
-  const client = await PGlite.create(dbDir === undefined ? undefined : { dataDir: dbDir });
+  const client = await PGlite.create({
+    ...(dbDir === undefined ? {} : { dataDir: dbDir }),
+    parsers: { [BYTEA_OID]: parseBytea },
+    serializers: { [BYTEA_OID]: serializeBytea },
+  });
   try {
     if (schemaName !== undefined) {
       await client.exec(`CREATE SCHEMA IF NOT EXISTS "${schemaName}"; SET search_path TO "${schemaName}";`);
