@@ -76,6 +76,8 @@ interface WorkerQueue {
 interface Pinned {
   readonly peer: PeerId;
   readonly opened: Promise<void>;
+  /** When a request of the session last started; the least recently used idle one is evicted. */
+  lastUsed: number;
 }
 
 export interface DispatcherOptions {
@@ -190,10 +192,11 @@ export class Dispatcher {
   ): Promise<PeerId> {
     const existing = this.pinned.get(session);
     if (existing && this.workers.get(existing.peer)) {
+      existing.lastUsed = Date.now();
       await existing.opened;
       return existing.peer;
     }
-    const worker = this.workers.choose(needs);
+    const worker = this.workers.choose(needs) ?? this.evictIdle(needs);
     if (!worker) {
       throw new MaskroomError(
         'NO_WORKER',
@@ -204,7 +207,7 @@ export class Dispatcher {
     }
     worker.sessions.add(session);
     const opened = this.open(worker, session, source);
-    this.pinned.set(session, { peer: worker.peer, opened });
+    this.pinned.set(session, { peer: worker.peer, opened, lastUsed: Date.now() });
     try {
       await opened;
     } catch (error) {
@@ -213,6 +216,24 @@ export class Dispatcher {
       throw error;
     }
     return worker.peer;
+  }
+
+  /**
+   * Makes room when every capable worker is full: closes the least recently used session that
+   * has nothing queued or running (its state is rebuilt from the prompt log when it comes back).
+   */
+  private evictIdle(needs: (c: Capabilities) => boolean): WorkerInfo | undefined {
+    const busy = new Set([...this.pending.values()].map((p) => p.session));
+    let victim: { session: SessionId; pin: Pinned } | undefined;
+    for (const [session, pin] of this.pinned) {
+      const worker = this.workers.get(pin.peer);
+      if (!worker || !needs(worker.capabilities) || busy.has(session)) continue;
+      if (!victim || pin.lastUsed < victim.pin.lastUsed) victim = { session, pin };
+    }
+    if (!victim) return undefined;
+    this.log.info('closing the least recently used session to make room', { session: victim.session });
+    this.closeSession(victim.session);
+    return this.workers.choose(needs);
   }
 
   private async open(worker: WorkerInfo, session: SessionId, source: SessionSource): Promise<void> {

@@ -195,6 +195,41 @@ describe('with real classical workers', () => {
     expect(await masksInLog(session, 60)).toEqual(before);
   }, 90_000);
 
+  it('removing an object deletes it, its prompts and all its masks; reset clears the session', async () => {
+    const s2 = await newSession();
+    const a = await click(s2);
+    const b = (await post(`/sessions/${s2}/objects`, { className: 'car' }).then((r) => r.json())) as {
+      objId: ObjectId;
+    };
+    const job = await waitForJob(
+      (
+        (await (await post(`/sessions/${s2}/propagations`, { direction: 'forward' })).json()) as {
+          jobId: JobId;
+        }
+      ).jobId,
+    );
+    expect(job.status).toBe('done');
+    expect([...(await masksInLog(s2, 60)).keys()].filter((k) => k.endsWith(a.objId))).toHaveLength(60);
+
+    const del = await fetch(`${server.url}/api/sessions/${s2}/objects/${a.objId}`, { method: 'DELETE' });
+    expect(del.status).toBe(204);
+    expect([...(await masksInLog(s2, 60)).keys()].filter((k) => k.endsWith(a.objId))).toEqual([]);
+    const main = await server.collab.docs.readMain(s2, (m) => ({
+      objects: [...m.objects.list().keys()],
+      prompts: [...m.prompts.list().values()].filter((p) => p.objId === a.objId),
+    }));
+    expect(main.objects).toEqual([b.objId]);
+    expect(main.prompts).toEqual([]);
+    const again = await fetch(`${server.url}/api/sessions/${s2}/objects/${a.objId}`, { method: 'DELETE' });
+    expect(httpErrorBodySchema.parse(await again.json()).error.code).toBe('NOT_FOUND');
+
+    await click(s2);
+    expect((await post(`/sessions/${s2}/reset`, {})).status).toBe(204);
+    expect((await masksInLog(s2, 60)).size).toBe(0);
+    const after = await server.collab.docs.readMain(s2, (m) => [m.objects.size, m.prompts.size, m.jobs.size]);
+    expect(after).toEqual([0, 0, 0]);
+  }, 90_000);
+
   it('kill -9 of the worker mid-propagation: the job finishes on the other worker, masks equal an uninterrupted run', async () => {
     // The reference: an uninterrupted run on a session of its own.
     const reference = await newSession();
