@@ -8,33 +8,15 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from '../log.js';
 import { IN_MEMORY, openDatabase } from './client.js';
 import type { Database } from './client.js';
+import { serviceTarget, type ServiceTarget } from '../test/service-target.js';
 
 export const TEST_DATABASE_URL_VAR = 'MASKROOM_TEST_DATABASE_URL';
 
-export type PostgresTestTarget =
-  | { readonly kind: 'available'; readonly url: string }
-  | { readonly kind: 'skip'; readonly reason: string }
-  | { readonly kind: 'fail'; readonly reason: string };
+export type PostgresTestTarget = ServiceTarget;
 
-/**
- * Where the PostgreSQL tests run. Without `MASKROOM_TEST_DATABASE_URL` they are skipped on a
- * developer machine but must fail in CI (`CI` set), where a silently skipped suite would hide
- * that the real-server half of the storage contract never ran.
- */
+/** Where the PostgreSQL tests run (see `serviceTarget`). */
 export function postgresTestTarget(env: NodeJS.ProcessEnv = process.env): PostgresTestTarget {
-  const url = env[TEST_DATABASE_URL_VAR];
-  if (url !== undefined && url !== '') return { kind: 'available', url };
-  const how = `start it with \`bash tools/ci-services.sh start && source .ci/services.env\``;
-  if (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') {
-    return {
-      kind: 'fail',
-      reason: `${TEST_DATABASE_URL_VAR} is unset but CI is set: the PostgreSQL tests must run in CI (${how})`,
-    };
-  }
-  return {
-    kind: 'skip',
-    reason: `${TEST_DATABASE_URL_VAR} is unset, so the PostgreSQL tests are skipped (${how})`,
-  };
+  return serviceTarget(TEST_DATABASE_URL_VAR, 'PostgreSQL', env);
 }
 
 export interface TestDatabase extends Database {

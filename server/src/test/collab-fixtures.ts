@@ -16,6 +16,7 @@ import {
 import { DocLog, type DB } from '../db/index.js';
 import { connectClient, type TestClient } from './collab-client.js';
 import { makeVideo, testVideoDir } from './videos.js';
+import { serviceTarget, type ServiceTarget } from './service-target.js';
 
 // --- seeded randomness ---------------------------------------------------------------------------
 
@@ -204,24 +205,9 @@ export function dropConnection(client: TestClient): void {
 
 export const TEST_REDIS_URL_VAR = 'MASKROOM_TEST_REDIS_URL';
 
-export type ServiceTarget =
-  | { readonly kind: 'available'; readonly url: string }
-  | { readonly kind: 'skip'; readonly reason: string }
-  | { readonly kind: 'fail'; readonly reason: string };
+export type { ServiceTarget };
 
-/**
- * Where the Redis tests run: skipped on a developer machine without `MASKROOM_TEST_REDIS_URL`, a
- * failure in CI (`CI` set), where a skipped multi-instance suite would hide that it never ran.
- */
+/** Where the Redis tests run (see `serviceTarget`). */
 export function redisTestTarget(env: NodeJS.ProcessEnv = process.env): ServiceTarget {
-  const url = env[TEST_REDIS_URL_VAR];
-  if (url !== undefined && url !== '') return { kind: 'available', url };
-  const how = 'start it with `bash tools/ci-services.sh start && source .ci/services.env`';
-  if (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') {
-    return {
-      kind: 'fail',
-      reason: `${TEST_REDIS_URL_VAR} is unset but CI is set: the Redis tests must run in CI (${how})`,
-    };
-  }
-  return { kind: 'skip', reason: `${TEST_REDIS_URL_VAR} is unset, so the Redis tests are skipped (${how})` };
+  return serviceTarget(TEST_REDIS_URL_VAR, 'Redis', env);
 }
