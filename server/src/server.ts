@@ -22,6 +22,7 @@ import { resolveFfmpegTools } from './ingest/index.js';
 import type { Logger } from './log.js';
 import { DataDir } from './storage/DataDir.js';
 import { DataDirLock } from './storage/lock.js';
+import { SessionMedia } from './videos/SessionMedia.js';
 import { VideoService } from './videos/VideoService.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -89,6 +90,7 @@ export async function startServer(
     log.info('database ready', { driver: database.driver });
 
     const store = new VideoStore(database.db);
+    const media = new SessionMedia(store);
     const instanceId = newId('inst');
     const collab = createCollab({
       db: database.db,
@@ -96,7 +98,7 @@ export async function startServer(
       instanceId,
       redisUrl: config.redisUrl,
       authorizer: opts.authorizer?.(store) ?? new LocalAuthorizer(store),
-      numFramesOf: numFramesLookup(store),
+      numFramesOf: async (session) => (await media.get(session))?.numFrames ?? null,
       callerOf: async (request) => localCaller(new URL(request.url).searchParams.get('name')),
     });
     cleanups.push(() => collab.close());
@@ -107,7 +109,10 @@ export async function startServer(
       config: config.ingest,
       instanceId,
       log: log.child({ component: 'videos' }),
-      onSessionDeleted: (session) => evictSession(collab, session),
+      onSessionDeleted: (session) => {
+        media.forget(session);
+        evictSession(collab, session);
+      },
     });
     const dispatcher = new Dispatcher({ log });
     const workerEndpoint = await dispatcher.start(config.workerEndpoint);
@@ -128,7 +133,7 @@ export async function startServer(
     const segmentation = new Segmentation({
       dispatcher,
       docs: collab.docs,
-      store,
+      media,
       jobs: new JobIndex(database.db),
       dataDir,
       log,
@@ -202,20 +207,6 @@ function localCaller(requestedName: string | null) {
       .trim()
       .slice(0, 80) || 'Local user';
   return { user: { id: LOCAL_USER, name, color: colorForUser(name) } };
-}
-
-/** Frames of a session's video, remembered: they never change. */
-function numFramesLookup(store: VideoStore): (session: SessionId) => Promise<number | null> {
-  const known = new Map<SessionId, number>();
-  return async (session) => {
-    const hit = known.get(session);
-    if (hit !== undefined) return hit;
-    const row = await store.getSession(session);
-    const video = row && (await store.get(row.videoId));
-    if (!video?.meta) return null;
-    known.set(session, video.meta.numFrames);
-    return video.meta.numFrames;
-  };
 }
 
 /** Closes every open document of a deleted session (their clients get a close with a reason). */

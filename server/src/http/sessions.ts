@@ -2,7 +2,6 @@ import { Router, type Request } from 'express';
 import {
   MaskroomError,
   createObjectBodySchema,
-  isIdString,
   promptBodySchema,
   propagateBodySchema,
   type JobId,
@@ -10,10 +9,10 @@ import {
   type SessionId,
   type UserId,
 } from '@maskroom/shared';
-import type { z } from 'zod';
 import type { VideoStore } from '../db/index.js';
 import type { Segmentation } from '../segment/Segmentation.js';
 import { presentSession, presentVideo } from '../videos/present.js';
+import { parseBody, pathId } from './validate.js';
 
 export interface SessionRoutesDeps {
   readonly store: VideoStore;
@@ -34,25 +33,24 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
   });
 
   router.post('/sessions/:id/objects', async (req, res) => {
-    const body = parse(createObjectBodySchema, req.body, 'INVALID_REQUEST');
+    const body = parseBody(createObjectBodySchema, req.body);
     const objId = await segmentation.createObject(sessionIdOf(req.params.id), deps.userOf(req), body);
     res.status(201).json({ objId });
   });
 
   router.delete('/sessions/:id/objects/:objId', async (req, res) => {
-    if (!isIdString(req.params.objId)) throw new MaskroomError('NOT_FOUND', 'no such object');
-    await segmentation.removeObject(sessionIdOf(req.params.id), req.params.objId as ObjectId);
+    await segmentation.removeObject(sessionIdOf(req.params.id), pathId<ObjectId>(req.params.objId, 'object'));
     res.status(204).end();
   });
 
   router.post('/sessions/:id/prompts', async (req, res) => {
-    const body = parse(promptBodySchema, req.body, 'INVALID_PROMPT');
+    const body = parseBody(promptBodySchema, req.body, 'INVALID_PROMPT');
     const result = await segmentation.prompt(sessionIdOf(req.params.id), body, deps.userOf(req));
     res.status(201).json(result);
   });
 
   router.post('/sessions/:id/propagations', async (req, res) => {
-    const body = parse(propagateBodySchema, req.body, 'INVALID_REQUEST');
+    const body = parseBody(propagateBodySchema, req.body);
     const jobId = await segmentation.propagate(sessionIdOf(req.params.id), body, deps.userOf(req));
     res.status(202).json({ jobId });
   });
@@ -75,27 +73,5 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
   return router;
 }
 
-function sessionIdOf(raw: string): SessionId {
-  if (!isIdString(raw)) throw new MaskroomError('NOT_FOUND', 'no such session');
-  return raw as SessionId;
-}
-
-function jobIdOf(raw: string): JobId {
-  if (!isIdString(raw)) throw new MaskroomError('NOT_FOUND', 'no such job');
-  return raw as JobId;
-}
-
-/** Validates a body, answering `code` with the first problem spelled out. */
-function parse<S extends z.ZodType>(
-  schema: S,
-  body: unknown,
-  code: 'INVALID_REQUEST' | 'INVALID_PROMPT',
-): z.infer<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new MaskroomError(code, `${where}${issue?.message ?? 'invalid body'}`);
-  }
-  return parsed.data;
-}
+const sessionIdOf = (raw: string): SessionId => pathId(raw, 'session');
+const jobIdOf = (raw: string): JobId => pathId(raw, 'job');

@@ -11,6 +11,7 @@ import {
 import type { VideoStore } from '../db/index.js';
 import type { DataDir } from '../storage/DataDir.js';
 import { presentSession, presentVideo } from '../videos/present.js';
+import { parseBody, pathId } from './validate.js';
 import type { VideoService } from '../videos/VideoService.js';
 
 export interface VideoRoutesDeps {
@@ -96,10 +97,8 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
 
   router.patch('/videos/:id', async (req, res) => {
     const id = parseVideoId(req.params.id);
-    const body = renameVideoBodySchema.safeParse(req.body);
-    if (!body.success)
-      throw new MaskroomError('INVALID_REQUEST', 'send {"title": "…"} with 1-200 characters');
-    const video = await store.rename(id, body.data.title);
+    const { title } = parseBody(renameVideoBodySchema, req.body);
+    const video = await store.rename(id, title);
     const session = await store.sessionOfVideo(id);
     res.json(presentVideo(video, session?.id ?? null));
   });
@@ -150,10 +149,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
   return router;
 }
 
-function parseVideoId(raw: string): VideoId {
-  if (!isIdString(raw)) throw new MaskroomError('NOT_FOUND', 'no such video');
-  return raw as VideoId;
-}
+const parseVideoId = (raw: string): VideoId => pathId(raw, 'video');
 
 async function requireVideo(store: VideoStore, raw: string) {
   const video = await store.get(parseVideoId(raw));

@@ -25,11 +25,12 @@ import {
   type UserId,
 } from '@maskroom/shared';
 import type { SessionDocs } from '../collab/SessionDocs.js';
-import type { JobIndex, VideoStore } from '../db/index.js';
+import type { JobIndex } from '../db/index.js';
 import type { Dispatcher, ReplayRequest, SessionSource } from '../dispatch/Dispatcher.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
 import type { DataDir } from '../storage/DataDir.js';
+import type { SessionMedia } from '../videos/SessionMedia.js';
 
 const WRITER = 'dispatcher';
 /** Job progress is written at most this often (each frame's masks are written as they come). */
@@ -40,7 +41,7 @@ const MAX_ATTEMPTS = 3;
 export interface SegmentationDeps {
   readonly dispatcher: Dispatcher;
   readonly docs: SessionDocs;
-  readonly store: VideoStore;
+  readonly media: SessionMedia;
   readonly jobs: JobIndex;
   readonly dataDir: DataDir;
   readonly log: Logger;
@@ -51,7 +52,8 @@ interface RunningJob {
   readonly session: SessionId;
   cancelled: boolean;
   reqId: RequestId | undefined;
-  readonly finished: Promise<void>;
+  /** Settles when the job has ended (set right after the job starts). */
+  finished: Promise<void>;
 }
 
 export class Segmentation {
@@ -64,14 +66,13 @@ export class Segmentation {
 
   /** Frames, size and prompt log of a session, as a worker needs them to open it. */
   async source(session: SessionId): Promise<SessionSource & { numFrames: number }> {
-    const row = await this.deps.store.getSession(session);
-    const video = row && (await this.deps.store.get(row.videoId));
-    if (!row || !video?.meta) throw new MaskroomError('NOT_FOUND', 'no such session');
+    const media = await this.deps.media.get(session);
+    if (!media) throw new MaskroomError('NOT_FOUND', 'no such session');
     return {
-      frames: { kind: 'dir', path: this.deps.dataDir.framesDir(video.id) },
-      numFrames: video.meta.numFrames,
-      width: video.meta.width,
-      height: video.meta.height,
+      frames: { kind: 'dir', path: this.deps.dataDir.framesDir(media.videoId) },
+      numFrames: media.numFrames,
+      width: media.width,
+      height: media.height,
       replay: () => this.replayLog(session),
     };
   }
@@ -111,18 +112,20 @@ export class Segmentation {
 
   /** Removes an object, its prompts and every mask of it, and tells its worker. */
   async removeObject(session: SessionId, objId: ObjectId): Promise<void> {
-    const { numFrames } = await this.source(session);
+    const source = await this.source(session);
+    const { numFrames } = source;
     const existed = await this.deps.docs.writeMain(session, WRITER, (main) => main.objects.delete(objId));
     if (!existed) throw new MaskroomError('NOT_FOUND', 'no such object');
     for (let k = 0; k < chunkCount(numFrames); k++) {
       await this.deps.docs.writeMasks(session, k, WRITER, (m) => m.deleteObjectMasks(objId));
     }
-    await this.tellWorker(session, { type: 'remove_object', header: { sessionId: session, objId } });
+    await this.tellWorker(session, source, { type: 'remove_object', header: { sessionId: session, objId } });
   }
 
   /** Clears objects, prompts, jobs and masks. */
   async reset(session: SessionId): Promise<void> {
-    const { numFrames } = await this.source(session);
+    const source = await this.source(session);
+    const { numFrames } = source;
     await this.cancelRunning(session);
     await this.deps.docs.writeMain(session, WRITER, (main) => {
       for (const id of main.objects.list().keys()) main.objects.delete(id);
@@ -132,7 +135,7 @@ export class Segmentation {
     for (let k = 0; k < chunkCount(numFrames); k++) {
       await this.deps.docs.writeMasks(session, k, WRITER, (m) => m.clear());
     }
-    await this.tellWorker(session, { type: 'reset', header: { sessionId: session } });
+    await this.tellWorker(session, source, { type: 'reset', header: { sessionId: session } });
   }
 
   /** Runs one prompt: records it, gets its masks from a worker, writes them; returns them. */
@@ -253,11 +256,9 @@ export class Segmentation {
     await this.deps.docs.writeMain(session, WRITER, (main) => main.jobs.put(id, job));
 
     const run: RunningJob = { id, session, cancelled: false, reqId: undefined, finished: Promise.resolve() };
-    (run as { finished: Promise<void> }).finished = this.runJob(run, source, job, prompts.objects).finally(
-      () => {
-        if (this.running.get(session) === run) this.running.delete(session);
-      },
-    );
+    run.finished = this.runJob(run, source, job, prompts.objects).finally(() => {
+      if (this.running.get(session) === run) this.running.delete(session);
+    });
     this.running.set(session, run);
     return id;
   }
@@ -410,12 +411,13 @@ export class Segmentation {
   /** Sends a fire-and-forget command to the session's worker when one holds the session. */
   private async tellWorker(
     session: SessionId,
+    source: SessionSource,
     body:
       | { type: 'remove_object'; header: { sessionId: SessionId; objId: ObjectId } }
       | { type: 'reset'; header: { sessionId: SessionId } },
   ): Promise<void> {
     try {
-      await this.deps.dispatcher.call(session, await this.source(session), body, () => true);
+      await this.deps.dispatcher.call(session, source, body, () => true);
     } catch (error) {
       const e = asMaskroomError(error);
       // Without a worker there is no model state to update: the documents are what counts.
