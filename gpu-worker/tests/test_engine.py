@@ -331,7 +331,8 @@ def test_sam3_engine_in_process(blob_video: Video) -> None:
         server.expect(lambda m: m.type == "result" and m.header["reqId"] == "g2")
         server.send("cancel", {"reqId": "g2"})
         _, answer = server.until_answer("g2")
-        assert answer.header["code"] in ("CANCELLED",) or answer.type == "done"
+        # A cancel arriving after the last frame finds the request done (the protocol allows it).
+        assert answer.type == "done" or answer.header["code"] == "CANCELLED"
         assert fakes[0].violations == []
         assert fakes[0].streams_opened == fakes[0].streams_closed
     finally:
