@@ -7,6 +7,7 @@ import { clientRouter } from './http/static.js';
 import type { Logger } from './log.js';
 import { videoRoutes, type VideoRoutesDeps } from './http/videos.js';
 import { sessionRoutes, type SessionRoutesDeps } from './http/sessions.js';
+import { meRoutes, type MeRoutesDeps } from './http/me.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -17,6 +18,7 @@ export interface AppDeps {
   /** The video library; absent in tests of the bare HTTP shell. */
   readonly videos?: VideoRoutesDeps;
   readonly sessions?: SessionRoutesDeps;
+  readonly me?: MeRoutesDeps;
 }
 
 /** The Express application: API under /api, the built client everywhere else. */
@@ -31,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(healthRouter(deps.health, deps.version));
   if (deps.videos) api.use(videoRoutes(deps.videos));
   if (deps.sessions) api.use(sessionRoutes(deps.sessions));
+  if (deps.me) api.use(meRoutes(deps.me));
   api.use(apiNotFound);
   app.use('/api', api);
 

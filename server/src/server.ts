@@ -7,16 +7,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { colorForUser, type SessionId, type UserId } from '@maskroom/shared';
+import type { Request } from 'express';
+import { LOCAL_NAME_HEADER, LOCAL_NAME_PARAM, type SessionId, type UserId } from '@maskroom/shared';
 import { createApp } from './app.js';
 import { LocalAuthorizer, type Authorizer } from './collab/access.js';
 import { createCollab, type Collab } from './collab/Collab.js';
-import { cleanText } from './http/upload.js';
 import type { Config } from './config.js';
 import { JobIndex, VideoStore, openDatabase, type Database } from './db/index.js';
 import { Dispatcher } from './dispatch/Dispatcher.js';
 import { LocalWorker } from './dispatch/LocalWorker.js';
 import { Segmentation } from './segment/Segmentation.js';
+import { localUser } from './identity/local-user.js';
 import { newId } from './ids.js';
 import { resolveFfmpegTools } from './ingest/index.js';
 import type { Logger } from './log.js';
@@ -28,7 +29,6 @@ import { VideoService } from './videos/VideoService.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '..', '..', 'client', 'dist');
 /** The one user of local mode (accounts mode replaces this with the signed-in user). */
-export const LOCAL_USER = 'local' as UserId;
 const SWEEP_INTERVAL_MS = 60_000;
 
 export interface RunningServer {
@@ -99,7 +99,9 @@ export async function startServer(
       redisUrl: config.redisUrl,
       authorizer: opts.authorizer?.(store) ?? new LocalAuthorizer(store),
       numFramesOf: async (session) => (await media.get(session))?.numFrames ?? null,
-      callerOf: async (request) => localCaller(new URL(request.url).searchParams.get('name')),
+      callerOf: async (request) => ({
+        user: localUser(new URL(request.url).searchParams.get(LOCAL_NAME_PARAM)),
+      }),
     });
     cleanups.push(() => collab.close());
     const videos = new VideoService({
@@ -160,9 +162,10 @@ export async function startServer(
         service: videos,
         dataDir,
         maxUploadBytes: config.ingest.maxUploadBytes,
-        userOf: () => LOCAL_USER,
+        userOf: localUserOf,
       },
-      sessions: { store, segmentation, userOf: () => LOCAL_USER },
+      sessions: { store, segmentation, userOf: localUserOf },
+      me: { mode: 'local', userOf: (req) => localUser(req.get(LOCAL_NAME_HEADER)) },
     });
 
     const http = app.listen(config.port, config.host);
@@ -200,13 +203,9 @@ export async function startServer(
   }
 }
 
-/** The local user, named as the client asks (`/collab?name=…`), for presence. */
-function localCaller(requestedName: string | null) {
-  const name =
-    cleanText(requestedName ?? '')
-      .trim()
-      .slice(0, 80) || 'Local user';
-  return { user: { id: LOCAL_USER, name, color: colorForUser(name) } };
+/** Local mode's user of an HTTP request, named by the browser's header. */
+function localUserOf(req: Request): UserId {
+  return localUser(req.get(LOCAL_NAME_HEADER)).id;
 }
 
 /** Closes every open document of a deleted session (their clients get a close with a reason). */

@@ -105,6 +105,8 @@ export {
   type VideoMedia,
 } from './api/videos.js';
 
+export { healthSchema, workerSummarySchema, type Health, type WorkerSummary } from './api/health.js';
+
 // presence
 export {
   DISPLAY_NAME_MAX_LENGTH,
@@ -130,3 +132,5 @@ export {
   type PromptResponse,
   type PropagateBody,
 } from './api/sessions.js';
+export { LOCAL_NAME_HEADER, LOCAL_NAME_PARAM } from './api/identity.js';
+export { AUTH_MODES, meResponseSchema, type MeResponse } from './api/me.js';

@@ -9,14 +9,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { colorForUser, mainDocName, maskChunkDocName, type SessionId } from '@maskroom/shared';
+import { mainDocName, maskChunkDocName, type SessionId } from '@maskroom/shared';
+import { localUser } from '../identity/local-user.js';
 import { openPgliteTestDatabase, type TestDatabase } from '../db/testing.js';
 import { connectClient, eventually, type TestClient } from '../test/collab-client.js';
 import { dropConnection, redisTestTarget, uploadSession } from '../test/collab-fixtures.js';
 import { startTestServer, type TestServer } from '../test/server.js';
 
 /** The identity the local-mode server gives a socket opened with `?name=<name>`. */
-const identity = (name: string) => ({ id: 'local', name, color: colorForUser(name) });
+const identity = (name: string) => localUser(name);
 
 /** What `observer` currently sees of `subject`'s presence on `name` (undefined: nothing). */
 function seen(observer: TestClient, subject: TestClient, name: string): Record<string, unknown> | undefined {

@@ -377,10 +377,15 @@ export class Segmentation {
     meta: { source: MaskRecord['source']; ref: string; by: UserId; scope: readonly ObjectId[] },
   ): Promise<void> {
     const returned = new Map(objects.map((o) => [o.objId, o]));
+    // A participant may have deleted an object in the document (undoably) while its worker still
+    // tracks it: its masks are not written back, and come back with the object if it is restored.
+    const live = await this.deps.docs.readMain(session, (main) =>
+      objects.filter((o) => main.objects.has(o.objId)),
+    );
     await this.deps.docs.writeMasks(session, chunkIndexOf(frame), WRITER, (m) => {
       m.setFrameMasks(
         frame,
-        objects.map((o) => [
+        live.map((o) => [
           o.objId,
           {
             rle: o.rle,

@@ -12,7 +12,7 @@ import { changeInfo, jsonEqual, readRecord } from './access.js';
 import type { AccessorOptions, ChangeInfo } from './access.js';
 import { DocError } from './errors.js';
 import type { InvalidRecord } from './errors.js';
-import { isMainDocEmpty } from './layout.js';
+import { isMainDocEmpty, type MainMapName } from './layout.js';
 import { ObjectStore } from './ObjectStore.js';
 import { RecordMap } from './RecordMap.js';
 import { commentSchema, jobSchema, metaSchema, promptSchema } from './records.js';
@@ -68,6 +68,15 @@ export class MainDoc {
       checkRecord: (r) => this.#checkFrame('comment', r.frame),
     });
     this.objects = new ObjectStore(doc, options, this.prompts);
+  }
+
+  /**
+   * The shared types a participant's undo history covers: objects (names, colors, deletes) and
+   * the prompts a delete cascades to. Meta, jobs and comments are not undoable edits.
+   */
+  undoScope(): Y.Map<unknown>[] {
+    const names: readonly MainMapName[] = ['objects', 'prompts'];
+    return names.map((name) => this.doc.getMap<unknown>(name));
   }
 
   /** The session's meta, or undefined if missing or unreadable (reported). */

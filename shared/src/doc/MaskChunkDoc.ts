@@ -59,6 +59,11 @@ export class MaskChunkDoc {
   }
 
   /** Whether `frame` belongs to this chunk. */
+  /** The shared type a participant's undo history covers (mask edits and deletes). */
+  undoScope(): Y.Map<unknown>[] {
+    return [this.doc.getMap<unknown>(MASKS_MAP)];
+  }
+
   holds(frame: number): frame is FrameIndex {
     return Number.isSafeInteger(frame) && frame >= this.range.start && frame < this.range.end;
   }
