@@ -17,7 +17,7 @@ import { JobIndex, VideoStore, openDatabase, type Database } from './db/index.js
 import { Dispatcher } from './dispatch/Dispatcher.js';
 import { LocalWorker } from './dispatch/LocalWorker.js';
 import { Segmentation } from './segment/Segmentation.js';
-import { localUser } from './identity/local-user.js';
+import { localUser, nameFromHeader } from './identity/local-user.js';
 import { newId } from './ids.js';
 import { resolveFfmpegTools } from './ingest/index.js';
 import type { Logger } from './log.js';
@@ -165,7 +165,7 @@ export async function startServer(
         userOf: localUserOf,
       },
       sessions: { store, segmentation, userOf: localUserOf },
-      me: { mode: 'local', userOf: (req) => localUser(req.get(LOCAL_NAME_HEADER)) },
+      me: { mode: 'local', userOf: (req) => localUser(nameFromHeader(req.get(LOCAL_NAME_HEADER))) },
     });
 
     const http = app.listen(config.port, config.host);
@@ -205,7 +205,7 @@ export async function startServer(
 
 /** Local mode's user of an HTTP request, named by the browser's header. */
 function localUserOf(req: Request): UserId {
-  return localUser(req.get(LOCAL_NAME_HEADER)).id;
+  return localUser(nameFromHeader(req.get(LOCAL_NAME_HEADER))).id;
 }
 
 /** Closes every open document of a deleted session (their clients get a close with a reason). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presenceUserSchema, userIdSchema } from '@maskroom/shared';
-import { LOCAL_USER, localUser } from './local-user.js';
+import { LOCAL_USER, localUser, nameFromHeader } from './local-user.js';
 
 describe('localUser', () => {
   it('gives the same id to the same name, whatever its case and surrounding blanks', () => {
@@ -28,5 +28,13 @@ describe('localUser', () => {
   it('cuts overlong names to the presence limit', () => {
     const user = localUser('x'.repeat(500));
     expect(presenceUserSchema.safeParse(user).success).toBe(true);
+  });
+});
+
+describe('nameFromHeader', () => {
+  it('decodes the percent-encoded UTF-8 a browser sends, and keeps a malformed value literal', () => {
+    expect(nameFromHeader(encodeURIComponent('Zoë 山田'))).toBe('Zoë 山田');
+    expect(nameFromHeader('100%')).toBe('100%');
+    expect(nameFromHeader(undefined)).toBeNull();
   });
 });

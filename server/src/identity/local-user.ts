@@ -23,3 +23,16 @@ function fnv1a(text: string): string {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return (h >>> 0).toString(36);
 }
+
+/**
+ * The name a browser sends in its header: percent-encoded UTF-8 (header values are Latin-1), or
+ * plain text from other clients (a malformed escape is taken literally).
+ */
+export function nameFromHeader(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

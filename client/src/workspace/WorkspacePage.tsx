@@ -1,0 +1,572 @@
+/**
+ * A session's workspace: the canvas with prompting, objects, propagation, the timeline with
+ * playback, who is here, undo/redo of one's own edits, keyboard shortcuts, and every problem
+ * shown with what to do about it.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type {
+  FrameIndex,
+  JobId,
+  MeResponse,
+  ObjectId,
+  PromptRecord,
+  SessionId,
+  UserId,
+} from '@maskroom/shared';
+import { getHealth, anyWorkerCan } from '../api/health.js';
+import { getJson } from '../api/http.js';
+import {
+  cancelJob,
+  createObject,
+  getSession,
+  prompt as sendPrompt,
+  propagate,
+  type SessionInfo,
+} from '../api/sessions.js';
+import { meResponseSchema, promptBodySchema, propagateBodySchema } from '@maskroom/shared';
+import { replaceFrameInUrl } from '../app/routing.js';
+import { SessionEdits } from '../session/edits.js';
+import { ShortcutsOverlay } from '../shortcuts/ShortcutsOverlay.js';
+import { useShortcuts } from '../shortcuts/useShortcuts.js';
+import type { ShortcutAction } from '../shortcuts/keymap.js';
+import { Timeline } from '../timeline/Timeline.js';
+import { CanvasStage, type PromptInput, type Tool } from './CanvasStage.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
+import { ErrorPanel } from './ErrorPanel.js';
+import { ErrorLog } from './errorLog.js';
+import { ObjectsPanel } from './ObjectsPanel.js';
+import { colorOfUser } from './people.js';
+import { clampFrame, playbackFrame } from './playback.js';
+import { PresenceBar } from './PresenceBar.js';
+import { PromptBar } from './PromptBar.js';
+import { PropagationPanel, type Direction } from './PropagationPanel.js';
+import { useConnectionStatus, useHistoryState, useParticipants, useRuntime, useSnapshot } from './runtime.js';
+import './workspace.css';
+
+export interface WorkspacePageProps {
+  readonly sessionId: SessionId;
+  readonly initialFrame: number;
+  readonly name: string;
+  onLeave(): void;
+}
+
+export function WorkspacePage(props: WorkspacePageProps) {
+  const [info, setInfo] = useState<SessionInfo | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const errors = useMemo(() => new ErrorLog(), []);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    getSession(props.sessionId, { signal: ctl.signal })
+      .then(setInfo)
+      .catch((e: unknown) => {
+        if (!ctl.signal.aborted) setLoadError(e instanceof Error ? e.message : String(e));
+      });
+    return () => ctl.abort();
+  }, [props.sessionId]);
+
+  if (loadError) {
+    return (
+      <div className="workspace-error" role="alert" data-testid="session-load-error">
+        <p>This session could not be opened: {loadError}</p>
+        <button type="button" onClick={props.onLeave}>
+          Back to the library
+        </button>
+      </div>
+    );
+  }
+  if (!info?.video.media) {
+    return (
+      <div className="workspace-loading" data-testid="session-loading">
+        {info ? 'The video is still being prepared…' : 'Opening the session…'}
+      </div>
+    );
+  }
+  return <Workspace {...props} info={info} errors={errors} />;
+}
+
+function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: ErrorLog }) {
+  const { info, errors, sessionId } = props;
+  const media = info.video.media!;
+  const numFrames = media.numFrames;
+  const fps = media.processingFps;
+  const readOnly = info.role === 'viewer' || info.role === 'reviewer';
+
+  const runtime = useRuntime(sessionId, props.name);
+  const snapshot = useSnapshot(runtime);
+  const participants = useParticipants(runtime);
+  const status = useConnectionStatus(runtime);
+  const historyState = useHistoryState(runtime);
+  const edits = useMemo(() => (runtime ? new SessionEdits(runtime.conn, runtime.history) : null), [runtime]);
+
+  const [frame, setFrameState] = useState(() => clampFrame(props.initialFrame, numFrames) as FrameIndex);
+  const [playing, setPlaying] = useState(false);
+  const [tool, setTool] = useState<Tool>('click');
+  const [positive, setPositive] = useState(true);
+  const [selected, setSelected] = useState<ObjectId | null>(null);
+  const [hover, setHover] = useState<ObjectId | null>(null);
+  const [hidden, setHidden] = useState<ReadonlySet<ObjectId>>(new Set());
+  const [solo, setSolo] = useState<ObjectId | null>(null);
+  const [following, setFollowing] = useState<UserId | null>(null);
+  const [clearedBefore, setClearedBefore] = useState(0);
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  const [me, setMe] = useState<MeResponse['user'] | null>(null);
+  const [workers, setWorkers] = useState<{ any: boolean; text: boolean } | null>(null);
+
+  const setFrame = useCallback(
+    (f: number) => setFrameState(clampFrame(f, numFrames) as FrameIndex),
+    [numFrames],
+  );
+
+  // Who am I (for "you" in the UI), and which workers are there (to explain disabled tools).
+  useEffect(() => {
+    getJson('/api/me', meResponseSchema)
+      .then((r) => setMe(r.user))
+      .catch(() => undefined);
+    let stop = false;
+    const poll = (): void => {
+      getHealth()
+        .then((h) => !stop && setWorkers({ any: h.workers.length > 0, text: anyWorkerCan(h, 'text') }))
+        .catch(() => !stop && setWorkers(null));
+    };
+    poll();
+    const t = setInterval(poll, 5000);
+    return () => {
+      stop = true;
+      clearInterval(t);
+    };
+  }, [props.name]);
+
+  // The playhead: open its chunks, tell the others, keep the URL in step.
+  useEffect(() => {
+    runtime?.conn.focus(frame);
+    runtime?.presence.update({ frame });
+    replaceFrameInUrl(frame);
+  }, [runtime, frame]);
+  useEffect(() => runtime?.presence.update({ selectedObjId: selected }), [runtime, selected]);
+  useEffect(() => runtime?.presence.update({ following }), [runtime, following]);
+
+  // Following someone: their playhead is ours.
+  const followed = following ? participants.find((p) => p.user.id === following) : undefined;
+  useEffect(() => {
+    if (followed && followed.frame !== frame) setFrame(followed.frame);
+  }, [followed?.frame]);
+
+  // Playback at the processing rate.
+  useEffect(() => {
+    if (!playing) return;
+    const start = performance.now();
+    const from = frame >= numFrames - 1 ? 0 : frame;
+    let raf = 0;
+    const tick = (): void => {
+      const f = playbackFrame(from, performance.now() - start, fps, numFrames);
+      if (f === null) {
+        setFrame(numFrames - 1);
+        setPlaying(false);
+        return;
+      }
+      setFrame(f);
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, [playing]);
+
+  const objects = snapshot?.objects ?? EMPTY_MAP;
+  const prompts = snapshot?.prompts ?? EMPTY_MAP;
+  const jobs = snapshot?.jobs ?? EMPTY_MAP;
+  // A selection whose object is gone (deleted here or elsewhere) is dropped.
+  useEffect(() => {
+    if (selected && !objects.has(selected)) setSelected(null);
+    if (solo && !objects.has(solo)) setSolo(null);
+  }, [objects, selected, solo]);
+
+  const guard = useCallback(
+    async (action: string, fn: () => Promise<unknown>): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        errors.report(action, e);
+      }
+    },
+    [errors],
+  );
+
+  const onPrompt = (input: PromptInput): void => {
+    const at = frame;
+    let points = input.points;
+    // Points refine the selected object: send every point placed on it on this frame so far.
+    if (points && selected) {
+      const earlier = latestPointsPrompt(prompts, selected, at, clearedBefore);
+      if (earlier) points = [...earlier, ...points];
+    }
+    void guard(`Prompt on frame ${at}`, async () => {
+      // Parsed here too, so a malformed prompt fails before it leaves the browser.
+      const body = promptBodySchema.parse({
+        frame: at,
+        ...(selected ? { objId: selected } : {}),
+        ...(points ? { points } : {}),
+        ...(input.box ? { box: input.box } : {}),
+      });
+      const res = await sendPrompt(sessionId, body);
+      setSelected(res.objId);
+    });
+  };
+
+  const onText = (text: string): void => {
+    void guard(`Text prompt “${text}”`, async () => {
+      const res = await sendPrompt(
+        sessionId,
+        promptBodySchema.parse({ frame, text, ...(selected ? { objId: selected } : {}) }),
+      );
+      setSelected(res.objId);
+    });
+  };
+
+  const newObject = (): void => {
+    void guard('New object', async () => {
+      setSelected(await createObject(sessionId, {}));
+    });
+  };
+
+  const deleteObject = (objId: ObjectId): void => {
+    if (!edits) return;
+    void guard('Delete object', () => edits.deleteObject(objId));
+  };
+
+  const onPropagate = (direction: Direction, startFrame: number): void => {
+    void guard(`Propagate ${direction} from frame ${startFrame}`, () =>
+      propagate(sessionId, propagateBodySchema.parse({ direction, startFrame })),
+    );
+  };
+
+  const onCancel = (jobId: JobId): void => {
+    void guard('Cancel propagation', () => cancelJob(jobId));
+  };
+
+  const hasPrompt = [...prompts.values()].some((p) => p.status === 'done');
+  const noWorker = workers !== null && !workers.any;
+  const propagateDisabled = readOnly
+    ? 'Your role cannot change this session.'
+    : noWorker
+      ? 'No segmentation worker is connected.'
+      : !hasPrompt
+        ? 'Prompt an object first.'
+        : null;
+  const textDisabledReason = noWorker
+    ? 'No segmentation worker is connected.'
+    : workers && !workers.text
+      ? 'The connected workers cannot read text (the CPU worker clicks and boxes only; SAM3 can).'
+      : null;
+
+  const onShortcut = (action: ShortcutAction): void => {
+    switch (action) {
+      case 'play-pause':
+        setPlaying((p) => !p);
+        break;
+      case 'step-back':
+        setPlaying(false);
+        setFrame(frame - 1);
+        break;
+      case 'step-forward':
+        setPlaying(false);
+        setFrame(frame + 1);
+        break;
+      case 'jump-back-10':
+        setFrame(frame - 10);
+        break;
+      case 'jump-forward-10':
+        setFrame(frame + 10);
+        break;
+      case 'new-object':
+        if (!readOnly) newObject();
+        break;
+      case 'propagate':
+        if (!propagateDisabled) onPropagate('forward', frame);
+        break;
+      case 'delete-object':
+        if (selected && !readOnly) deleteObject(selected);
+        break;
+      case 'undo':
+        runtime?.history.undo();
+        break;
+      case 'redo':
+        runtime?.history.redo();
+        break;
+      case 'toggle-polarity':
+        setPositive((p) => !p);
+        break;
+      case 'toggle-box-mode':
+        setTool((t) => (t === 'box' ? 'click' : 'box'));
+        break;
+      case 'hide-others':
+        setSolo((s) => (s ? null : selected));
+        break;
+      case 'show-shortcuts':
+        setShowShortcuts((s) => !s);
+        break;
+      case 'escape':
+        if (showShortcuts) setShowShortcuts(false);
+        else setSelected(null);
+        break;
+    }
+  };
+  useShortcuts(onShortcut, { enabled: !showShortcuts });
+
+  const coverage = runtime?.model.coverage;
+  const tracks = useMemo(
+    () =>
+      [...objects].map(([objId, o]) => ({
+        objId,
+        label: o.instanceName || o.className || objId,
+        color: o.color,
+        runs: coverage?.runsOf(objId) ?? [],
+        hidden: hidden.has(objId),
+      })),
+    [objects, hidden, coverage, snapshot?.coverageVersion],
+  );
+  const promptMarkers = useMemo(
+    () =>
+      [...prompts.values()].map((p) => ({
+        frame: p.frame,
+        color: colorOfUser(p.by, participants),
+        status: p.status,
+        title: `${p.kind} prompt on frame ${p.frame} (${p.status})`,
+      })),
+    [prompts, participants],
+  );
+  const activeJob = [...jobs.values()].find((j) => j.status === 'running' || j.status === 'queued');
+  const selectedRecord = selected ? objects.get(selected) : undefined;
+
+  return (
+    <div className="workspace" data-testid="workspace">
+      <header className="workspace-top">
+        <button type="button" className="link" onClick={props.onLeave} title="Back to the library">
+          ← Library
+        </button>
+        <h1 className="session-title" data-testid="session-title">
+          {info.video.title}
+        </h1>
+        <ConnectionBanner status={status} />
+        <PresenceBar
+          me={me ? { name: me.name, color: me.color } : null}
+          participants={participants}
+          following={following}
+          onFollow={setFollowing}
+        />
+        <div className="undo-redo">
+          <button
+            type="button"
+            disabled={!historyState.canUndo}
+            onClick={() => runtime?.history.undo()}
+            title={historyState.undoLabel ? `Undo ${historyState.undoLabel} (Ctrl+Z)` : 'Nothing to undo'}
+            data-testid="undo"
+          >
+            ↶ Undo
+          </button>
+          <button
+            type="button"
+            disabled={!historyState.canRedo}
+            onClick={() => runtime?.history.redo()}
+            title={
+              historyState.redoLabel ? `Redo ${historyState.redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo'
+            }
+            data-testid="redo"
+          >
+            ↷ Redo
+          </button>
+        </div>
+        <button type="button" onClick={() => setShowShortcuts(true)} title="Keyboard shortcuts (?)">
+          ?
+        </button>
+      </header>
+      {status?.refused && <ConnectionBanner status={status} />}
+      <ErrorPanel log={errors} />
+      {noWorker && (
+        <div className="worker-banner" role="status" data-testid="no-worker-banner">
+          No segmentation worker is connected: prompts and propagation will fail until one joins (local mode
+          starts a CPU worker with <code>npm start</code>).
+        </div>
+      )}
+      <PromptBar
+        tool={tool}
+        positive={positive}
+        textDisabledReason={textDisabledReason}
+        readOnly={readOnly}
+        target={selectedRecord ? `refine ${selectedRecord.instanceName || 'selected object'}` : 'new object'}
+        onTool={setTool}
+        onPolarity={setPositive}
+        onText={onText}
+        onClearMarks={() => setClearedBefore(Date.now())}
+      />
+      <div className="workspace-main">
+        {runtime && (
+          <CanvasStage
+            videoId={info.video.id}
+            width={media.width}
+            height={media.height}
+            numFrames={numFrames}
+            frame={frame}
+            model={runtime.model}
+            objects={objects}
+            prompts={prompts}
+            hidden={hidden}
+            soloObjId={solo}
+            selectedObjId={selected}
+            hoverObjId={hover}
+            tool={tool}
+            positive={positive}
+            participants={participants}
+            clearedBefore={clearedBefore}
+            canPrompt={!readOnly}
+            onHover={setHover}
+            onCursor={(c) => runtime.presence.update({ cursor: c as never })}
+            onPrompt={onPrompt}
+            onSelect={setSelected}
+            onRendererError={(e) => errors.report('Starting the WebGL canvas', e)}
+          />
+        )}
+        <aside className="workspace-side">
+          <ObjectsPanel
+            objects={objects}
+            coverage={(id) => coverage?.count(id) ?? 0}
+            numFrames={numFrames}
+            selectedObjId={selected}
+            hoverObjId={hover}
+            hidden={solo ? new Set([...objects.keys()].filter((id) => id !== solo)) : hidden}
+            readOnly={readOnly}
+            onSelect={setSelected}
+            onHover={setHover}
+            onToggleHidden={(id) =>
+              setHidden((h) => {
+                const next = new Set(h);
+                if (!next.delete(id)) next.add(id);
+                return next;
+              })
+            }
+            onRename={(id, patch) => edits?.updateObject(id, patch, 'Rename')}
+            onRecolor={(id, color) => edits?.updateObject(id, { color }, 'Recolor')}
+            onDelete={deleteObject}
+            onNewObject={newObject}
+          />
+          {selected && !readOnly && (
+            <div className="panel selection-actions">
+              <button
+                type="button"
+                onClick={() => edits?.eraseMask(frame, selected)}
+                data-testid="erase-mask"
+                title="Remove the selected object's mask on this frame (undoable)"
+              >
+                Erase mask on this frame
+              </button>
+            </div>
+          )}
+          <PropagationPanel
+            jobs={jobs}
+            frame={frame}
+            canPropagate={propagateDisabled === null}
+            disabledReason={propagateDisabled && !readOnly ? propagateDisabled : null}
+            participants={participants}
+            me={me}
+            onPropagate={onPropagate}
+            onCancel={onCancel}
+          />
+        </aside>
+      </div>
+      <footer className="workspace-bottom">
+        <div className="playback" data-testid="playback">
+          <button type="button" onClick={() => setFrame(frame - 10)} title="Back 10 frames (Shift+←)">
+            −10
+          </button>
+          <button
+            type="button"
+            onClick={() => setFrame(frame - 1)}
+            title="Previous frame (←)"
+            data-testid="step-back"
+          >
+            ◀
+          </button>
+          <button
+            type="button"
+            onClick={() => setPlaying(!playing)}
+            title="Play/pause (Space)"
+            data-testid="play"
+          >
+            {playing ? '❚❚' : '▶'}
+          </button>
+          <button
+            type="button"
+            onClick={() => setFrame(frame + 1)}
+            title="Next frame (→)"
+            data-testid="step-forward"
+          >
+            ▶
+          </button>
+          <button type="button" onClick={() => setFrame(frame + 10)} title="Forward 10 frames (Shift+→)">
+            +10
+          </button>
+          <span className="frame-readout" data-testid="frame-readout">
+            frame {frame} / {numFrames - 1} · {(frame / fps).toFixed(2)} s
+          </span>
+        </div>
+        <Timeline
+          numFrames={numFrames}
+          frame={frame}
+          fps={fps}
+          onSeek={(f) => {
+            setPlaying(false);
+            setFollowing(null);
+            setFrame(f);
+          }}
+          tracks={tracks}
+          promptMarkers={promptMarkers}
+          playheads={participants.map((p) => ({
+            userId: p.user.id,
+            name: p.user.name,
+            color: p.user.color,
+            frame: p.frame,
+          }))}
+          jobRange={
+            activeJob
+              ? {
+                  start:
+                    activeJob.direction === 'backward'
+                      ? Math.max(0, activeJob.startFrame - activeJob.framesDone)
+                      : activeJob.startFrame,
+                  end: activeJob.direction === 'backward' ? activeJob.startFrame : numFrames - 1,
+                  done: activeJob.framesDone,
+                }
+              : null
+          }
+        />
+      </footer>
+      {showShortcuts && <ShortcutsOverlay onClose={() => setShowShortcuts(false)} />}
+    </div>
+  );
+}
+
+const EMPTY_MAP = new Map<never, never>();
+
+/** Points of the latest point prompt on `objId` at `frame` (the ones a new click adds to). */
+function latestPointsPrompt(
+  prompts: ReadonlyMap<string, PromptRecord>,
+  objId: ObjectId,
+  frame: number,
+  since: number,
+): { x: number; y: number; label: 0 | 1 }[] | null {
+  let best: PromptRecord | null = null;
+  for (const p of prompts.values()) {
+    if (
+      p.kind !== 'points' ||
+      p.objId !== objId ||
+      p.frame !== frame ||
+      p.at < since ||
+      p.status === 'failed'
+    )
+      continue;
+    if (!best || p.at > best.at) best = p;
+  }
+  return best && best.kind === 'points'
+    ? best.points.map((pt) => ({ x: pt.x, y: pt.y, label: pt.label }))
+    : null;
+}
