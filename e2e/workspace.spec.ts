@@ -11,6 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { makeTestVideo, type ShapeName, type TestVideo } from './fixtures/videos.js';
 
+/** The canvas probe the workspace exposes (client/src/workspace/CanvasStage.tsx, `CanvasProbe`). */
+declare global {
+  interface Window {
+    __maskroomCanvas?: {
+      readonly rendererName: string;
+      pixelAt(x: number, y: number): [number, number, number, number] | null;
+    };
+  }
+}
+
 let dir: string;
 let video: TestVideo;
 const docsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../docs/screenshots');

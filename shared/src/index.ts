@@ -120,7 +120,13 @@ export {
   type PresenceView,
 } from './presence.js';
 export {
+  SESSION_ROLES,
   createObjectBodySchema,
+  createdObjectSchema,
+  type CreatedObject,
+  sessionInfoSchema,
+  type SessionInfo,
+  type SessionRole,
   jobAcceptedSchema,
   jobResponseSchema,
   promptBodySchema,

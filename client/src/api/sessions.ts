@@ -1,12 +1,10 @@
 /** Session commands over HTTP (docs/api.md, DESIGN §6): objects, prompts, propagations, jobs. */
-import { z } from 'zod';
 import {
+  createdObjectSchema,
   jobAcceptedSchema,
   jobResponseSchema,
-  objectIdSchema,
   promptResponseSchema,
-  sessionSummarySchema,
-  videoSchema,
+  sessionInfoSchema,
   type CreateObjectBody,
   type JobId,
   type JobResponse,
@@ -15,23 +13,11 @@ import {
   type PromptResponse,
   type PropagateBody,
   type SessionId,
+  type SessionInfo,
 } from '@maskroom/shared';
+
+export { SESSION_ROLES, sessionInfoSchema, type SessionInfo, type SessionRole } from '@maskroom/shared';
 import { getJson, seg, sendJson, type RequestOptions } from './http.js';
-
-/** Roles per session (DESIGN §7); local mode answers `owner`. */
-export const SESSION_ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
-export type SessionRole = (typeof SESSION_ROLES)[number];
-
-/** `GET /api/sessions/:id`. */
-export const sessionInfoSchema = z.strictObject({
-  session: sessionSummarySchema,
-  video: videoSchema,
-  role: z.enum(SESSION_ROLES),
-});
-export type SessionInfo = z.infer<typeof sessionInfoSchema>;
-
-/** `POST /api/sessions/:id/objects` → 201. */
-export const createdObjectSchema = z.strictObject({ objId: objectIdSchema });
 
 const base = (sessionId: SessionId): string => `/api/sessions/${seg(sessionId)}`;
 

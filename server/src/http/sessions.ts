@@ -7,6 +7,8 @@ import {
   type JobId,
   type ObjectId,
   type SessionId,
+  type SessionInfo,
+  type CreatedObject,
   type UserId,
 } from '@maskroom/shared';
 import type { VideoStore } from '../db/index.js';
@@ -29,13 +31,19 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
     const session = await store.getSession(sessionIdOf(req.params.id));
     const video = session && (await store.get(session.videoId));
     if (!session || !video) throw new MaskroomError('NOT_FOUND', 'no such session');
-    res.json({ session: presentSession(session), video: presentVideo(video, session.id), role: 'owner' });
+    const body: SessionInfo = {
+      session: presentSession(session),
+      video: presentVideo(video, session.id),
+      role: 'owner',
+    };
+    res.json(body);
   });
 
   router.post('/sessions/:id/objects', async (req, res) => {
     const body = parseBody(createObjectBodySchema, req.body);
     const objId = await segmentation.createObject(sessionIdOf(req.params.id), deps.userOf(req), body);
-    res.status(201).json({ objId });
+    const created: CreatedObject = { objId };
+    res.status(201).json(created);
   });
 
   router.delete('/sessions/:id/objects/:objId', async (req, res) => {

@@ -20,6 +20,7 @@ import {
   maskChunkDocName,
   meResponseSchema,
   promptResponseSchema,
+  sessionInfoSchema,
   type JobId,
   type SessionId,
 } from '@maskroom/shared';
@@ -76,6 +77,12 @@ describe('local participants', () => {
     expect(ada).toEqual({ user: localUser('Ada'), mode: 'local' });
     expect(bo.user.id).not.toBe(ada.user.id);
     expect(nobody.user.name).toBe('Local user');
+  });
+
+  it('GET /api/sessions/:id answers the shared session schema, the local user being its owner', async () => {
+    const info = sessionInfoSchema.parse(await (await fetch(`${server.url}/api/sessions/${session}`)).json());
+    expect(info).toMatchObject({ session: { id: session }, role: 'owner', video: { status: 'ready' } });
+    expect(info.video.media?.numFrames).toBe(FRAMES);
   });
 
   it('records the prompting browser as the author of its prompt', async () => {

@@ -16,6 +16,19 @@ import {
 import { PROMPT_TEXT_MAX_LENGTH } from '../limits.js';
 import { maskObjectSchema } from '../protocol/fields.js';
 import { jobSchema } from '../doc/records.js';
+import { sessionSummarySchema, videoSchema } from './videos.js';
+
+/** Roles per session (DESIGN §7); local mode answers `owner`. */
+export const SESSION_ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
+export type SessionRole = (typeof SESSION_ROLES)[number];
+
+/** `GET /api/sessions/:id`: the session, its video, and the caller's role in it. */
+export const sessionInfoSchema = z.strictObject({
+  session: sessionSummarySchema,
+  video: videoSchema,
+  role: z.enum(SESSION_ROLES),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a color #rrggbb');
 
@@ -26,6 +39,10 @@ export const createObjectBodySchema = z.strictObject({
   color: colorSchema.optional(),
 });
 export type CreateObjectBody = z.infer<typeof createObjectBodySchema>;
+
+/** `POST /api/sessions/:id/objects` → 201. */
+export const createdObjectSchema = z.strictObject({ objId: objectIdSchema });
+export type CreatedObject = z.infer<typeof createdObjectSchema>;
 
 /** `POST /api/sessions/:id/prompts`: exactly one of `points`, `box`, `text`. */
 export const promptBodySchema = z
