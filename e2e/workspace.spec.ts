@@ -268,3 +268,54 @@ test('two people in one session see each other live: prompt, masks, progress, cu
     await close();
   }
 });
+
+test('a box prompt segments the object inside it; shortcuts toggle tools and list themselves', async ({
+  page,
+  request,
+}) => {
+  const problems = watchProblems(page);
+  const sessionId = await uploadSession(request);
+  await openSession(page, sessionId, 'Ada');
+
+  // `?` lists the shortcuts; Escape closes the list.
+  await page.getByTestId('canvas-stage').hover();
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts-overlay')).toBeVisible();
+  await expect(page.getByTestId('shortcuts-overlay')).toContainText(/propagate/i);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('shortcuts-overlay')).toHaveCount(0);
+
+  // X flips click polarity, B switches to the box tool.
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('polarity-negative')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('polarity-negative')).toHaveAttribute('aria-pressed', 'false');
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('tool-box')).toHaveAttribute('aria-pressed', 'true');
+
+  // Drag a box a few pixels around the disc on frame 0.
+  const bb = video.bboxAt('disc', 0);
+  const from = await pagePoint(page, (bb.x - 6) / video.width, (bb.y - 6) / video.height);
+  const to = await pagePoint(
+    page,
+    (bb.x + bb.width + 6) / video.width,
+    (bb.y + bb.height + 6) / video.height,
+  );
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2);
+  await page.mouse.move(to.x, to.y);
+  await page.mouse.up();
+  await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-mask-count', '1', { timeout: 20_000 });
+  await expectOverlay(page, 'disc', 0);
+  // The square, outside the box, is not part of it.
+  const sq = video.normalizedCentreAt('square', 0);
+  expect(dist((await pixelAt(page, sq.x, sq.y))!, hexRgb('#dd2222'))).toBeLessThan(40);
+
+  // Erasing the mask on this frame is an undoable edit.
+  await page.getByTestId('erase-mask').click();
+  await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-mask-count', '0');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-mask-count', '1');
+  expect(problems).toEqual([]);
+});
