@@ -68,7 +68,8 @@ import {
 } from '../../server/src/db/index.js';
 import { newId } from '../../server/src/ids.js';
 import { createLogger } from '../../server/src/log.js';
-import { LOCAL_USER, startServer, type RunningServer } from '../../server/src/server.js';
+import { startServer, type RunningServer } from '../../server/src/server.js';
+import { LOCAL_USER } from '../../server/src/identity/local-user.js';
 import { HEIGHT, WIDTH, crossCheck, generateDataset, type Dataset } from './dataset.js';
 import { Fleet } from './fleet.js';
 import { fastBytea, stockBytea, useBytea } from './pglite-bytea.js';
