@@ -7,7 +7,11 @@ import { clientRouter } from './http/static.js';
 import type { Logger } from './log.js';
 import { videoRoutes, type VideoRoutesDeps } from './http/videos.js';
 import { sessionRoutes, type SessionRoutesDeps } from './http/sessions.js';
-import { meRoutes, type MeRoutesDeps } from './http/me.js';
+import { authRoutes, type AuthRoutesDeps } from './http/auth.js';
+import { linkRoutes, type LinkRoutesDeps } from './http/links.js';
+import { reviewRoutes, type ReviewRoutesDeps } from './http/review.js';
+import { callerResolver, resolveCaller, type CallerResolver } from './auth/caller.js';
+import { refuseCrossSite } from './auth/csrf.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -18,8 +22,19 @@ export interface AppDeps {
   /** The video library; absent in tests of the bare HTTP shell. */
   readonly videos?: VideoRoutesDeps;
   readonly sessions?: SessionRoutesDeps;
-  readonly me?: MeRoutesDeps;
+  /** Who is calling (local mode's named user, or the account or guest behind the cookie). */
+  readonly caller?: CallerResolver;
+  readonly auth?: AuthRoutesDeps;
+  /** Accounts mode only. */
+  readonly links?: LinkRoutesDeps;
+  readonly review?: ReviewRoutesDeps;
 }
+
+/** Answers about a logged-in caller are theirs alone: no shared cache may keep them. */
+const noStoreForCallers: express.RequestHandler = (req, res, next) => {
+  if (req.caller && req.caller.kind !== 'local') res.set('Cache-Control', 'no-store');
+  next();
+};
 
 /** The Express application: API under /api, the built client everywhere else. */
 export function createApp(deps: AppDeps): Express {
@@ -29,11 +44,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestId);
 
   const api = express.Router();
+  api.use(refuseCrossSite);
   api.use(express.json({ limit: '1mb' }));
   api.use(healthRouter(deps.health, deps.version));
+  api.use(resolveCaller(deps.caller ?? callerResolver(null)));
+  api.use(noStoreForCallers);
+  api.use(authRoutes(deps.auth ?? { auth: null }));
   if (deps.videos) api.use(videoRoutes(deps.videos));
   if (deps.sessions) api.use(sessionRoutes(deps.sessions));
-  if (deps.me) api.use(meRoutes(deps.me));
+  if (deps.links) api.use(linkRoutes(deps.links));
+  if (deps.review) api.use(reviewRoutes(deps.review));
   api.use(apiNotFound);
   app.use('/api', api);
 

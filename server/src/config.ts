@@ -9,6 +9,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).optional(),
   MASKROOM_AUTH: z.enum(['local', 'accounts']).default('local'),
+  MASKROOM_SIGNUP: z.enum(['open', 'invite']).default('open'),
   MASKROOM_DATA_DIR: z.string().min(1).default('./data'),
   MASKROOM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   DATABASE_URL: z.string().min(1).optional(),
@@ -31,6 +32,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly authMode: AuthMode;
+  /** Accounts mode: anyone may sign up (`open`), or only with a share link as invitation (`invite`). */
+  readonly signupOpen: boolean;
   readonly dataDir: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** PostgreSQL URL; unset = embedded PGlite under the data directory. */
@@ -82,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host,
     authMode: e.MASKROOM_AUTH,
+    signupOpen: e.MASKROOM_SIGNUP === 'open',
     dataDir: path.resolve(e.MASKROOM_DATA_DIR),
     logLevel: e.MASKROOM_LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,

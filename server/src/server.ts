@@ -7,17 +7,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Request } from 'express';
-import { LOCAL_NAME_HEADER, LOCAL_NAME_PARAM, type SessionId, type UserId } from '@maskroom/shared';
+import { LOCAL_NAME_PARAM, type SessionId } from '@maskroom/shared';
 import { createApp } from './app.js';
-import { LocalAuthorizer, type Authorizer } from './collab/access.js';
+import { AuthService } from './auth/AuthService.js';
+import { AuthStore } from './auth/AuthStore.js';
+import { callerResolver } from './auth/caller.js';
+import { SessionAccess } from './auth/SessionAccess.js';
+import { LocalAuthorizer, RoleAuthorizer, type Authorizer } from './collab/access.js';
 import { createCollab, type Collab } from './collab/Collab.js';
 import type { Config } from './config.js';
 import { JobIndex, VideoStore, openDatabase, type Database } from './db/index.js';
 import { Dispatcher } from './dispatch/Dispatcher.js';
 import { LocalWorker } from './dispatch/LocalWorker.js';
 import { Segmentation } from './segment/Segmentation.js';
-import { localUser, nameFromHeader } from './identity/local-user.js';
 import { newId } from './ids.js';
 import { resolveFfmpegTools } from './ingest/index.js';
 import type { Logger } from './log.js';
@@ -52,8 +54,10 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** A database opened by the caller (tests); the caller closes it. */
   readonly database?: Database;
-  /** Replaces local mode's authorizer of the collaboration socket (tests: read-only callers). */
+  /** Replaces the authorizer of the collaboration socket (tests: read-only callers). */
   readonly authorizer?: (store: VideoStore) => Authorizer;
+  /** The clock of accounts mode (login and link expiry, rate limits); tests move it. */
+  readonly clock?: () => number;
 }
 
 export async function startServer(
@@ -91,17 +95,30 @@ export async function startServer(
 
     const store = new VideoStore(database.db);
     const media = new SessionMedia(store);
+    const auth =
+      config.authMode === 'accounts'
+        ? new AuthService({
+            store: new AuthStore(database.db),
+            signupOpen: config.signupOpen,
+            ...(opts.clock ? { now: opts.clock } : {}),
+          })
+        : null;
+    const access = new SessionAccess(store, auth?.store ?? null);
+    const resolveCaller = callerResolver(auth);
     const instanceId = newId('inst');
     const collab = createCollab({
       db: database.db,
       log,
       instanceId,
       redisUrl: config.redisUrl,
-      authorizer: opts.authorizer?.(store) ?? new LocalAuthorizer(store),
+      authorizer:
+        opts.authorizer?.(store) ?? (auth ? new RoleAuthorizer(access) : new LocalAuthorizer(store)),
       numFramesOf: async (session) => (await media.get(session))?.numFrames ?? null,
-      callerOf: async (request) => ({
-        user: localUser(new URL(request.url).searchParams.get(LOCAL_NAME_PARAM)),
-      }),
+      callerOf: (request) =>
+        resolveCaller(
+          request.headers.get('cookie') ?? undefined,
+          new URL(request.url).searchParams.get(LOCAL_NAME_PARAM),
+        ),
     });
     cleanups.push(() => collab.close());
     const videos = new VideoService({
@@ -162,10 +179,32 @@ export async function startServer(
         service: videos,
         dataDir,
         maxUploadBytes: config.ingest.maxUploadBytes,
-        userOf: localUserOf,
+        access,
+        visibleSessions: async (caller) =>
+          caller.kind === 'local'
+            ? null
+            : new Set(
+                caller.kind === 'guest' ? [caller.sessionId] : await auth!.store.sessionsOf(caller.user.id),
+              ),
       },
-      sessions: { store, segmentation, userOf: localUserOf },
-      me: { mode: 'local', userOf: (req) => localUser(nameFromHeader(req.get(LOCAL_NAME_HEADER))) },
+      sessions: { store, segmentation, access, jobs: new JobIndex(database.db) },
+      caller: resolveCaller,
+      auth: { auth },
+      ...(auth
+        ? {
+            links: {
+              auth,
+              access,
+              store,
+              disconnect: (users: ReadonlySet<string>) => collab.disconnectUsers(users),
+            },
+          }
+        : {}),
+      review: {
+        access,
+        docs: collab.docs,
+        numFramesOf: async (s) => (await media.get(s))?.numFrames ?? null,
+      },
     });
 
     const http = app.listen(config.port, config.host);
@@ -201,11 +240,6 @@ export async function startServer(
     await cleanup();
     throw error;
   }
-}
-
-/** Local mode's user of an HTTP request, named by the browser's header. */
-function localUserOf(req: Request): UserId {
-  return localUser(nameFromHeader(req.get(LOCAL_NAME_HEADER))).id;
 }
 
 /** Closes every open document of a deleted session (their clients get a close with a reason). */

@@ -133,6 +133,21 @@ export const ERROR_CODES = {
     retryable: false,
     description: "The caller's role does not allow this action.",
   },
+  LINK_EXPIRED: {
+    httpStatus: 410,
+    retryable: false,
+    description: 'The share link has expired; ask the session owner for a new one.',
+  },
+  LINK_REVOKED: {
+    httpStatus: 410,
+    retryable: false,
+    description: 'The share link was revoked by the session owner.',
+  },
+  SIGNUP_CLOSED: {
+    httpStatus: 403,
+    retryable: false,
+    description: 'Sign-up is by invitation only: open an invitation (share) link first.',
+  },
   NOT_FOUND: {
     httpStatus: 404,
     retryable: false,

@@ -140,3 +140,47 @@ export {
 } from './api/sessions.js';
 export { LOCAL_NAME_HEADER, LOCAL_NAME_PARAM } from './api/identity.js';
 export { AUTH_MODES, meResponseSchema, type MeResponse } from './api/me.js';
+export { ACTIONS, LINK_ROLES, ROLES, can, strongerRole, writesDocuments } from './roles.js';
+export type { Action, LinkRole, Role } from './roles.js';
+export {
+  CALLER_KINDS,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  authMeSchema,
+  authResponseSchema,
+  changePasswordBodySchema,
+  displayNameSchema,
+  loginBodySchema,
+  signupBodySchema,
+  type AuthMe,
+  type ChangePasswordBody,
+  type LoginBody,
+  type SignupBody,
+} from './api/auth.js';
+export {
+  LINK_MAX_HOURS,
+  createLinkBodySchema,
+  createdLinkSchema,
+  joinLinkBodySchema,
+  joinedLinkSchema,
+  linkInfoSchema,
+  linkListSchema,
+  shareLinkSchema,
+  type CreateLinkBody,
+  type CreatedLink,
+  type JoinLinkBody,
+  type JoinedLink,
+  type LinkInfo,
+  type ShareLink,
+} from './api/links.js';
+export {
+  COMMENT_MAX_LENGTH,
+  REVIEW_NOTE_MAX_LENGTH,
+  commentBodySchema,
+  createdCommentSchema,
+  resolveCommentBodySchema,
+  reviewBodySchema,
+  type CommentBody,
+  type ResolveCommentBody,
+  type ReviewBody,
+} from './api/review.js';

@@ -28,6 +28,7 @@ import {
   type PresenceView,
   type SessionId,
 } from '@maskroom/shared';
+import { crossSiteReason } from '../auth/csrf.js';
 import { DocLog, type DB } from '../db/index.js';
 import type { Logger } from '../log.js';
 import { requireDocName, type Access, type Authorizer, type Caller } from './access.js';
@@ -54,8 +55,11 @@ export interface CollabDeps {
   readonly authorizer: Authorizer;
   /** Frames of a session's video (null: no such session); bounds the mask chunk documents. */
   readonly numFramesOf: (session: SessionId) => Promise<number | null>;
-  /** Who is behind an upgrade request (local mode: the local user, named by `?name=`). */
-  readonly callerOf: (request: Request) => Promise<Caller>;
+  /**
+   * Who is behind an upgrade request (local mode: the local user, named by `?name=`; accounts
+   * mode: the login cookie); null when nobody valid is.
+   */
+  readonly callerOf: (request: Request) => Promise<Caller | null>;
   readonly instanceId: string;
   readonly redisUrl?: string | undefined;
   readonly compactAfterRows?: number;
@@ -67,6 +71,8 @@ export interface Collab {
   readonly log: DocLog;
   /** Handles an HTTP upgrade for `/collab`; false if the path is not ours. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Closes the connections of these users (e.g. guests whose link was revoked). */
+  disconnectUsers(userIds: ReadonlySet<string>): void;
   /** Closes every socket (clients reconnect elsewhere) and the direct connections. */
   close(): Promise<void>;
 }
@@ -102,6 +108,7 @@ export function createCollab(deps: CollabDeps): Collab {
       try {
         const name = requireDocName(payload.documentName);
         const caller = await deps.callerOf(payload.request);
+        if (!caller) throw new MaskroomError('UNAUTHENTICATED', 'log in or open a share link first');
         const access = await deps.authorizer.authorize(caller, name.sessionId);
         if (name.kind === 'masks') {
           const numFrames = await deps.numFramesOf(name.sessionId);
@@ -193,9 +200,24 @@ export function createCollab(deps: CollabDeps): Collab {
     hocuspocus,
     docs,
     log: docLog,
+    disconnectUsers(userIds) {
+      for (const document of hocuspocus.documents.values()) {
+        for (const connection of document.getConnections()) {
+          if (userIds.has(connection.context.user.id))
+            connection.close({ code: 4403, reason: 'access revoked' });
+        }
+      }
+    },
     handleUpgrade(req, socket, head) {
       const path = (req.url ?? '').split('?')[0];
       if (path !== COLLAB_PATH) return false;
+      // A page of another site may not open a socket with this site's cookie.
+      const crossSite = crossSiteReason(req.headers);
+      if (crossSite) {
+        log.warn('refused a cross-site collaboration socket', { why: crossSite });
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return true;
+      }
       void ws.handleUpgrade(req, socket, head);
       return true;
     },

@@ -1,18 +1,12 @@
-import {
-  MaskroomError,
-  parseDocName,
-  type DocName,
-  type PresenceUser,
-  type SessionId,
-} from '@maskroom/shared';
+import { MaskroomError, parseDocName, type DocName, type SessionId, writesDocuments } from '@maskroom/shared';
+import type { Caller as AuthCaller } from '../auth/AuthService.js';
+import type { SessionAccess } from '../auth/SessionAccess.js';
 
 /** What a caller may do with one session's documents. */
 export type Access = 'write' | 'read';
 
-/** Who is connecting, as established by the HTTP layer (cookie, share link) or local mode. */
-export interface Caller {
-  readonly user: PresenceUser;
-}
+/** Who is connecting, as established from the cookie (account, share-link guest) or local mode. */
+export type Caller = AuthCaller;
 
 /**
  * The one decision point for the collaboration socket: may `caller` open `docName`, and may they
@@ -34,6 +28,19 @@ export class LocalAuthorizer implements Authorizer {
   async authorize(_caller: Caller, session: SessionId): Promise<Access> {
     if (!(await this.sessions.getSession(session))) throw new MaskroomError('NOT_FOUND', 'no such session');
     return 'write';
+  }
+}
+
+/**
+ * Accounts mode: the caller's role in the session decides. Owners and editors write; reviewers
+ * and viewers read (their updates are refused and never stored); no role is `NOT_FOUND`.
+ */
+export class RoleAuthorizer implements Authorizer {
+  constructor(private readonly access: SessionAccess) {}
+
+  async authorize(caller: Caller, session: SessionId): Promise<Access> {
+    const role = await this.access.require(caller, session, 'view');
+    return writesDocuments(role) ? 'write' : 'read';
   }
 }
 

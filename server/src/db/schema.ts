@@ -17,6 +17,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
@@ -157,3 +158,83 @@ export const docSnapshots = pgTable('doc_snapshots', {
   lastUpdateId: bigint('last_update_id', { mode: 'number' }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+// --- accounts mode (DESIGN §7) ------------------------------------------------------------------
+
+/** Password accounts. `email` is stored lower-cased; `password_hash` is an argon2id PHC string. */
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique('users_email_unique'),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+  passwordChangedAt: timestamp('password_changed_at', { withTimezone: true, mode: 'date' })
+    .notNull()
+    .defaultNow(),
+});
+
+export const LINK_ROLE_VALUES = ['editor', 'reviewer', 'viewer'] as const;
+export const ROLE_VALUES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
+
+/** Share links: a role in one session until `expires_at`, unless revoked. Only SHA-256 of the secret is kept. */
+export const shareLinks = pgTable(
+  'share_links',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    secretHash: bytea('secret_hash').notNull(),
+    role: text('role', { enum: LINK_ROLE_VALUES }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    check('share_links_role_check', sql`${t.role} in ('editor', 'reviewer', 'viewer')`),
+    index('share_links_session_idx').on(t.sessionId),
+  ],
+);
+
+/**
+ * Login sessions: an account's (`user_id`) or a share-link guest's (`link_id` + `guest_name`).
+ * The cookie holds `<id>.<secret>`; only SHA-256 of the secret is kept.
+ */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: bytea('secret_hash').notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    linkId: text('link_id').references(() => shareLinks.id, { onDelete: 'cascade' }),
+    guestName: text('guest_name'),
+    createdAt: createdAt(),
+    lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true, mode: 'date' }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    check('auth_sessions_owner_check', sql`num_nonnulls(${t.userId}, ${t.linkId}) = 1`),
+    index('auth_sessions_user_idx').on(t.userId),
+  ],
+);
+
+/** An account's role in a session it does not own (given through a share link). */
+export const sessionMembers = pgTable(
+  'session_members',
+  {
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ROLE_VALUES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.userId] }),
+    check('session_members_role_check', sql`${t.role} in ('owner', 'editor', 'reviewer', 'viewer')`),
+    index('session_members_user_idx').on(t.userId),
+  ],
+);

@@ -15,6 +15,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const { status, body } = httpErrorResponse(fromExpress(err), req.requestId);
+    const retryAfter = isMaskroomError(err) ? err.details?.['retryAfterSec'] : undefined;
+    if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     if (status >= 500) log.error('request failed', { requestId: req.requestId, err });
     res.status(status).json(body);
   };

@@ -4,10 +4,13 @@ import {
   UPLOAD_ID_HEADER,
   isIdString,
   renameVideoBodySchema,
+  type SessionId,
   type StorageStatus,
-  type UserId,
   type VideoId,
 } from '@maskroom/shared';
+import type { Caller } from '../auth/AuthService.js';
+import { requireCaller } from '../auth/caller.js';
+import type { SessionAccess } from '../auth/SessionAccess.js';
 import type { VideoStore } from '../db/index.js';
 import type { DataDir } from '../storage/DataDir.js';
 import { presentSession, presentVideo } from '../videos/present.js';
@@ -19,12 +22,14 @@ export interface VideoRoutesDeps {
   readonly service: VideoService;
   readonly dataDir: DataDir;
   readonly maxUploadBytes: number;
-  /** Who is asking (local mode: the one local user). */
-  readonly userOf: (req: Request) => UserId;
+  /** Who may see and change which video (DESIGN §7). */
+  readonly access: SessionAccess;
+  /** The sessions an account sees in its library (null: every session, local mode). */
+  readonly visibleSessions: (caller: Caller) => Promise<ReadonlySet<SessionId> | null>;
 }
 
 /** Frames never change for a given video id, so clients may cache them forever. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+const IMMUTABLE = 'private, max-age=31536000, immutable';
 
 /** The video library, uploads and frames (DESIGN §6). */
 export function videoRoutes(deps: VideoRoutesDeps): Router {
@@ -34,6 +39,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
   const frameCounts = new Map<VideoId, number>();
 
   router.post('/videos', async (req, res) => {
+    const caller = deps.access.requireUploader(req.caller);
     if (!req.is('multipart/form-data')) {
       throw new MaskroomError(
         'INVALID_REQUEST',
@@ -63,7 +69,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     try {
       const { video, session } = await service.ingestUpload({
         req,
-        createdBy: deps.userOf(req),
+        createdBy: caller.user.id,
         signal: gone.signal,
         ...(uploadId === undefined ? {} : { uploadId }),
       });
@@ -75,20 +81,31 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     }
   });
 
-  router.get('/videos', async (_req, res) => {
-    const videos = await store.list();
-    const sessions = await store.sessionIdsOf(videos.map((v) => v.id));
+  router.get('/videos', async (req, res) => {
+    const caller = requireCaller(req);
+    const all = await store.list();
+    const sessions = await store.sessionIdsOf(all.map((v) => v.id));
+    const visible = await deps.visibleSessions(caller);
+    const videos = all.filter((v) => {
+      if (visible === null) return true;
+      const session = sessions.get(v.id);
+      return v.createdBy === caller.user.id || (session !== undefined && visible.has(session));
+    });
     res.json({ videos: videos.map((v) => presentVideo(v, sessions.get(v.id) ?? null)) });
   });
 
   router.get('/videos/:id', async (req, res) => {
     const video = await requireVideo(store, req.params.id);
+    await deps.access.requireVideo(req.caller, video, 'view');
     const session = await store.sessionOfVideo(video.id);
     res.json(presentVideo(video, session?.id ?? null));
   });
 
   router.get('/uploads/:uploadId', async (req, res) => {
-    const video = await store.getByUploadId(req.params.uploadId);
+    const caller = requireCaller(req);
+    const found = await store.getByUploadId(req.params.uploadId);
+    // Only its uploader follows an upload.
+    const video = found && (caller.kind === 'local' || found.createdBy === caller.user.id) ? found : null;
     if (!video)
       throw new MaskroomError('NOT_FOUND', 'no upload with that id (it may have failed or not started yet)');
     const session = await store.sessionOfVideo(video.id);
@@ -97,6 +114,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
 
   router.patch('/videos/:id', async (req, res) => {
     const id = parseVideoId(req.params.id);
+    await deps.access.requireVideo(req.caller, await requireVideo(store, id), 'manage');
     const { title } = parseBody(renameVideoBodySchema, req.body);
     const video = await store.rename(id, title);
     const session = await store.sessionOfVideo(id);
@@ -105,6 +123,10 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
 
   router.delete('/videos/:id', async (req, res) => {
     const id = parseVideoId(req.params.id);
+    const existing = await store.get(id);
+    // Deleting is idempotent for its owner; nobody else learns whether it existed.
+    if (existing) await deps.access.requireVideo(req.caller, existing, 'manage');
+    else requireCaller(req);
     frameCounts.delete(id);
     await service.delete(id);
     res.status(204).end();
@@ -115,9 +137,10 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     const raw = req.params.index;
     if (!/^\d{1,9}$/.test(raw)) throw new MaskroomError('FRAME_OUT_OF_RANGE', `not a frame index: ${raw}`);
     const index = Number(raw);
+    const video = await requireVideo(store, id);
+    await deps.access.requireVideo(req.caller, video, 'view');
     let numFrames = frameCounts.get(id);
     if (numFrames === undefined) {
-      const video = await requireVideo(store, id);
       if (!video.meta) throw new MaskroomError('NOT_FOUND', 'the video is still being ingested');
       numFrames = video.meta.numFrames;
       frameCounts.set(id, numFrames);
@@ -130,11 +153,13 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
 
   router.get('/videos/:id/thumbnail.jpg', async (req, res) => {
     const video = await requireVideo(store, req.params.id);
+    await deps.access.requireVideo(req.caller, video, 'view');
     if (!video.meta) throw new MaskroomError('NOT_FOUND', 'the video is still being ingested');
     await sendImmutable(req, res, dataDir.thumbnailPath(video.id), `"${video.id}.thumb"`);
   });
 
-  router.get('/storage', async (_req, res) => {
+  router.get('/storage', async (req, res) => {
+    deps.access.requireUploader(req.caller);
     const totals = await store.totals();
     const disk = await dataDir.diskSpace();
     const body: StorageStatus = {

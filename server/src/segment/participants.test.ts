@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LOCAL_NAME_HEADER,
   MainDoc,
+  authMeSchema,
   MaskChunkDoc,
   chunkCount,
   createVideoResponseSchema,
   jobResponseSchema,
   mainDocName,
   maskChunkDocName,
-  meResponseSchema,
   promptResponseSchema,
   sessionInfoSchema,
   type JobId,
@@ -68,13 +68,13 @@ const post = (p: string, body: unknown, name?: string) =>
 describe('local participants', () => {
   it('GET /api/me names the caller after its header, with a distinct id per name', async () => {
     const me = async (name?: string) =>
-      meResponseSchema.parse(
+      authMeSchema.parse(
         await (
           await fetch(`${server.url}/api/me`, { headers: name ? { [LOCAL_NAME_HEADER]: name } : {} })
         ).json(),
       );
     const [ada, bo, nobody] = await Promise.all([me('Ada'), me('Bo'), me()]);
-    expect(ada).toEqual({ user: localUser('Ada'), mode: 'local' });
+    expect(ada).toMatchObject({ user: localUser('Ada'), mode: 'local', kind: 'local', guest: null });
     expect(bo.user.id).not.toBe(ada.user.id);
     expect(nobody.user.name).toBe('Local user');
   });

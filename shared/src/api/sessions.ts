@@ -17,10 +17,11 @@ import { PROMPT_TEXT_MAX_LENGTH } from '../limits.js';
 import { maskObjectSchema } from '../protocol/fields.js';
 import { jobSchema } from '../doc/records.js';
 import { sessionSummarySchema, videoSchema } from './videos.js';
+import { ROLES, type Role } from '../roles.js';
 
 /** Roles per session (DESIGN §7); local mode answers `owner`. */
-export const SESSION_ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
-export type SessionRole = (typeof SESSION_ROLES)[number];
+export const SESSION_ROLES = ROLES;
+export type SessionRole = Role;
 
 /** `GET /api/sessions/:id`: the session, its video, and the caller's role in it. */
 export const sessionInfoSchema = z.strictObject({

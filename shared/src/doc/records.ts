@@ -79,6 +79,8 @@ export const reviewSchema = z.object({
   by: userIdSchema.nullable(),
   at: epochMsSchema.nullable(),
   note: z.string().max(2000),
+  /** The reviewer's display name when the verdict was given (optional: older documents lack it). */
+  byName: z.string().max(80).optional(),
 });
 export type Review = z.infer<typeof reviewSchema>;
 
@@ -168,6 +170,8 @@ export const commentSchema = z
     y: normalizedSchema.optional(),
     text: nonBlank(5000),
     by: userIdSchema,
+    /** The author's display name when writing (optional: older documents lack it). */
+    byName: z.string().max(80).optional(),
     at: epochMsSchema,
     resolved: z.boolean(),
   })
