@@ -28,7 +28,7 @@ async function uploadSession(request: APIRequestContext): Promise<string> {
 }
 
 async function open(page: Page, sessionId: string, name: string): Promise<void> {
-  await page.goto(`/s/${sessionId}?as=${encodeURIComponent(name)}`);
+  await page.goto(`/session/${sessionId}?as=${encodeURIComponent(name)}`);
   await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-image-frame', '0');
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'saved');
 }

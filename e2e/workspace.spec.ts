@@ -54,7 +54,7 @@ function watchProblems(page: Page): string[] {
 }
 
 async function openSession(page: Page, sessionId: string, name: string, frame = 0): Promise<void> {
-  await page.goto(`/s/${sessionId}?as=${encodeURIComponent(name)}${frame ? `&frame=${frame}` : ''}`);
+  await page.goto(`/session/${sessionId}?as=${encodeURIComponent(name)}${frame ? `&frame=${frame}` : ''}`);
   await expect(page.getByTestId('workspace')).toBeVisible();
   await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-rendered-frame', String(frame));
   await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-image-frame', String(frame));

@@ -139,7 +139,6 @@ export {
   type PropagateBody,
 } from './api/sessions.js';
 export { LOCAL_NAME_HEADER, LOCAL_NAME_PARAM } from './api/identity.js';
-export { AUTH_MODES, meResponseSchema, type MeResponse } from './api/me.js';
 export { ACTIONS, LINK_ROLES, ROLES, can, strongerRole, writesDocuments } from './roles.js';
 export type { Action, LinkRole, Role } from './roles.js';
 export {
@@ -179,8 +178,10 @@ export {
   commentBodySchema,
   createdCommentSchema,
   resolveCommentBodySchema,
+  reviewAnswerSchema,
   reviewBodySchema,
   type CommentBody,
   type ResolveCommentBody,
+  type ReviewAnswer,
   type ReviewBody,
 } from './api/review.js';

@@ -1,9 +1,11 @@
 /**
  * What the workspace shows of a session, derived from its documents: meta, objects, prompts,
- * jobs, and per-object frame coverage from every mask chunk. Views subscribe to one immutable
+ * jobs, comments, and per-object frame coverage from every mask chunk. Views subscribe to one immutable
  * snapshot (React's `useSyncExternalStore`) and, for pixels, to the frames whose masks changed.
  */
 import type {
+  CommentId,
+  CommentRecord,
   FrameIndex,
   JobId,
   JobRecord,
@@ -23,6 +25,7 @@ export interface SessionSnapshot {
   readonly objects: ReadonlyMap<ObjectId, ObjectRecord>;
   readonly prompts: ReadonlyMap<PromptId, PromptRecord>;
   readonly jobs: ReadonlyMap<JobId, JobRecord>;
+  readonly comments: ReadonlyMap<CommentId, CommentRecord>;
   /** Bumped whenever any object's coverage changes. */
   readonly coverageVersion: number;
 }
@@ -47,6 +50,7 @@ export class SessionModel {
       main.objects.observe(refresh),
       main.prompts.observe(refresh),
       main.jobs.observe(refresh),
+      main.comments.observe(refresh),
       conn.onChunk((c) => this.#watchChunk(c)),
     );
     for (const c of conn.chunks()) this.#watchChunk(c);
@@ -118,6 +122,7 @@ export class SessionModel {
       objects: new Map(objects),
       prompts: main.prompts.list(),
       jobs: main.jobs.list(),
+      comments: main.comments.list(),
       coverageVersion,
     };
   }

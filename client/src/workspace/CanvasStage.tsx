@@ -1,22 +1,32 @@
 /**
  * The canvas: the frame and every mask of it (one label-map texture colored by a palette, DESIGN
  * §8) drawn by PixiJS, with an SVG layer above for what is drawn in CSS pixels: prompt points and
- * boxes in their author's color, spinners on pending prompts, other people's cursors, the box
- * being dragged. Pointer input: click = point prompt, drag in box mode = box prompt, wheel = zoom,
- * middle button or Ctrl + drag = pan, hover = highlight.
+ * boxes in their author's color, spinners on pending prompts, comment pins, other people's
+ * cursors, the box being dragged. Pointer input: click = point prompt, drag in box mode = box
+ * prompt, click in comment mode = a comment pinned there, wheel = zoom, middle button or Ctrl +
+ * drag = pan, hover = highlight.
  */
 import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { COMMENT_MAX_LENGTH } from '@maskroom/shared';
 import type { FrameIndex, ObjectId, ObjectRecord, PromptId, PromptRecord, VideoId } from '@maskroom/shared';
 import { createFrameCache, type FrameCache } from '../render/FrameCache.js';
 import { createLabelMap, labelAt, paintMasks, type LabelMap } from '../render/labelMap.js';
 import { LabelAssignment, MAX_LABEL, buildPalette } from '../render/palette.js';
 import { OverlayRenderer } from '../render/OverlayRenderer.js';
 import { Viewport, canvasPoint, type CanvasPoint } from '../render/viewport.js';
+import type { CommentPin } from '../review/summary.js';
 import type { SessionModel } from '../session/model.js';
 import type { Participant } from '../session/presence.js';
 import { colorOfUser } from './people.js';
 
-export type Tool = 'click' | 'box';
+export type Tool = 'click' | 'box' | 'comment';
+
+/** Where a new comment goes: a normalized point, and the object under it (or the selected one). */
+export interface CommentPlace {
+  readonly x: number;
+  readonly y: number;
+  readonly objId: ObjectId | null;
+}
 
 export interface PromptInput {
   readonly points?: readonly { x: number; y: number; label: 0 | 1 }[];
@@ -42,6 +52,15 @@ export interface CanvasStageProps {
   readonly participants: readonly Participant[];
   readonly clearedBefore: number;
   readonly canPrompt: boolean;
+  readonly canComment: boolean;
+  /** Comment pins of the shown frame. */
+  readonly pins: readonly CommentPin[];
+  /** The comment being written, if any (its box is open at its point). */
+  readonly commentDraft: CommentPlace | null;
+  readonly commentBusy: boolean;
+  onPlaceComment(place: CommentPlace): void;
+  onSubmitComment(text: string): void;
+  onCancelComment(): void;
   onHover(objId: ObjectId | null): void;
   onCursor(p: { x: number; y: number } | null): void;
   onPrompt(input: PromptInput): void;
@@ -315,6 +334,16 @@ export function CanvasStage(props: CanvasStageProps) {
       return;
     }
     if (moved || !viewport.isInsideFrame(p)) return;
+    if (props.tool === 'comment') {
+      if (!props.canComment) return;
+      const n = viewport.canvasToNormalized(p);
+      props.onPlaceComment({
+        x: clamp01(n.x),
+        y: clamp01(n.y),
+        objId: objectUnder(p) ?? props.selectedObjId,
+      });
+      return;
+    }
     if (!props.canPrompt) {
       props.onSelect(objectUnder(p));
       return;
@@ -424,6 +453,31 @@ export function CanvasStage(props: CanvasStageProps) {
               </g>
             );
           })}
+          {props.pins.map((pin) => {
+            const c = toCanvas(pin.x, pin.y);
+            return (
+              <g
+                key={pin.id}
+                transform={`translate(${c.x} ${c.y})`}
+                className={`comment-pin${pin.resolved ? ' resolved' : ''}`}
+                data-testid="comment-pin"
+                data-comment-id={pin.id}
+                data-resolved={String(pin.resolved)}
+              >
+                <path d={PIN_PATH} />
+                <title>{`${pin.byName ?? 'comment'}: ${pin.text}`}</title>
+              </g>
+            );
+          })}
+          {props.commentDraft && (
+            <g
+              transform={`translate(${toCanvas(props.commentDraft.x, props.commentDraft.y).x} ${toCanvas(props.commentDraft.x, props.commentDraft.y).y})`}
+              className="comment-pin draft"
+              data-testid="comment-draft-pin"
+            >
+              <path d={PIN_PATH} />
+            </g>
+          )}
           {props.participants
             .filter((p) => p.cursor && p.frame === props.frame)
             .map((p) => {
@@ -453,8 +507,64 @@ export function CanvasStage(props: CanvasStageProps) {
           )}
         </svg>
       )}
+      {viewport && props.commentDraft && (
+        <CommentBox
+          at={toCanvas(props.commentDraft.x, props.commentDraft.y)}
+          busy={props.commentBusy}
+          onSubmit={props.onSubmitComment}
+          onCancel={props.onCancelComment}
+        />
+      )}
       {loadingFrame && <div className="frame-loading">Loading frame…</div>}
     </div>
+  );
+}
+
+/** A map pin whose tip is at the origin. */
+const PIN_PATH = 'M0 0L-5 -9A8 8 0 1 1 5 -9Z';
+
+/**
+ * The text box of a new comment, beside its pin: Enter posts, Escape drops it. Pointer and wheel
+ * events stay here, or the canvas would take them for prompts, pans and zooms.
+ */
+function CommentBox(props: {
+  at: CanvasPoint;
+  busy: boolean;
+  onSubmit(text: string): void;
+  onCancel(): void;
+}) {
+  const [text, setText] = useState('');
+  const stop = (e: { stopPropagation(): void }): void => e.stopPropagation();
+  return (
+    <form
+      className="comment-box"
+      style={{ left: props.at.x + 12, top: props.at.y - 12 }}
+      onPointerDown={stop}
+      onPointerUp={stop}
+      onPointerMove={stop}
+      onWheel={stop}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim() && !props.busy) props.onSubmit(text.trim());
+      }}
+    >
+      <input
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            props.onCancel();
+          }
+        }}
+        placeholder="Comment, then Enter"
+        aria-label="Comment"
+        maxLength={COMMENT_MAX_LENGTH}
+        readOnly={props.busy}
+        autoFocus
+        data-testid="comment-input"
+      />
+    </form>
   );
 }
 

@@ -4,7 +4,8 @@
  * review status.
  */
 import { useId, useRef, useState } from 'react';
-import type { ObjectId, ObjectRecord } from '@maskroom/shared';
+import type { ObjectId, ObjectRecord, ReviewStatus } from '@maskroom/shared';
+import { ReviewBadge, ReviewControls } from '../review/ObjectReview.js';
 import { classSuggestions } from './playback.js';
 
 export interface ObjectsPanelProps {
@@ -14,7 +15,9 @@ export interface ObjectsPanelProps {
   readonly selectedObjId: ObjectId | null;
   readonly hoverObjId: ObjectId | null;
   readonly hidden: ReadonlySet<ObjectId>;
-  readonly readOnly: boolean;
+  /** Null when the caller may change objects, else why not (shown on the disabled controls). */
+  readonly editDenied: string | null;
+  readonly canReview: boolean;
   onSelect(objId: ObjectId | null): void;
   onHover(objId: ObjectId | null): void;
   onToggleHidden(objId: ObjectId): void;
@@ -22,6 +25,7 @@ export interface ObjectsPanelProps {
   onRecolor(objId: ObjectId, color: string): void;
   onDelete(objId: ObjectId): void;
   onNewObject(): void;
+  onReview(objId: ObjectId, status: ReviewStatus, note: string): Promise<void>;
 }
 
 export function ObjectsPanel(props: ObjectsPanelProps) {
@@ -31,11 +35,15 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
     <section className="panel objects-panel" aria-label="Objects" data-testid="objects-panel">
       <header className="panel-header">
         <h2>Objects</h2>
-        {!props.readOnly && (
-          <button type="button" onClick={props.onNewObject} title="New object (N)" data-testid="new-object">
-            + New
-          </button>
-        )}
+        <button
+          type="button"
+          onClick={props.onNewObject}
+          disabled={props.editDenied !== null}
+          title={props.editDenied ?? 'New object (N)'}
+          data-testid="new-object"
+        >
+          + New
+        </button>
       </header>
       <datalist id={listId}>
         {suggestions.map((s) => (
@@ -49,6 +57,7 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
         {[...props.objects].map(([id, o]) => {
           const covered = props.coverage(id);
           const hidden = props.hidden.has(id);
+          const label = o.instanceName || o.className || 'this object';
           return (
             <li
               key={id}
@@ -62,13 +71,13 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
               <label
                 className="swatch"
                 style={{ background: o.color }}
-                title="Color"
+                title={props.editDenied ?? 'Color'}
                 onClick={(e) => e.stopPropagation()}
               >
                 <input
                   type="color"
                   value={o.color}
-                  disabled={props.readOnly}
+                  disabled={props.editDenied !== null}
                   aria-label={`Color of ${o.instanceName}`}
                   onChange={(e) => props.onRecolor(id, e.target.value)}
                 />
@@ -78,7 +87,7 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
                   value={o.instanceName}
                   placeholder="name"
                   testId="object-name"
-                  readOnly={props.readOnly}
+                  denied={props.editDenied}
                   onCommit={(v) => props.onRename(id, { instanceName: v })}
                 />
                 <InlineText
@@ -86,7 +95,7 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
                   placeholder="class"
                   testId="object-class"
                   list={listId}
-                  readOnly={props.readOnly}
+                  denied={props.editDenied}
                   onCommit={(v) => props.onRename(id, { className: v })}
                 />
               </div>
@@ -97,11 +106,7 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
               >
                 {covered}/{props.numFrames}
               </span>
-              {o.review.status !== 'pending' && (
-                <span className={`review review-${o.review.status}`} title={o.review.note || o.review.status}>
-                  {o.review.status}
-                </span>
-              )}
+              <ReviewBadge review={o.review} />
               <button
                 type="button"
                 className="icon"
@@ -115,7 +120,8 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
               >
                 {hidden ? '◌' : '●'}
               </button>
-              {!props.readOnly && (
+              {/* Hidden rather than disabled: a ✕ on every row would be noise for those who cannot use it. */}
+              {props.editDenied === null && (
                 <button
                   type="button"
                   className="icon danger"
@@ -128,6 +134,13 @@ export function ObjectsPanel(props: ObjectsPanelProps) {
                 >
                   ✕
                 </button>
+              )}
+              {props.canReview && (
+                <ReviewControls
+                  review={o.review}
+                  label={label}
+                  onReview={(status, note) => props.onReview(id, status, note)}
+                />
               )}
             </li>
           );
@@ -143,7 +156,8 @@ function InlineText(props: {
   placeholder: string;
   testId: string;
   list?: string;
-  readOnly: boolean;
+  /** Null when editable, else why not. */
+  denied: string | null;
   onCommit(value: string): void;
 }) {
   const [draft, setDraft] = useState<string | null>(null);
@@ -161,7 +175,8 @@ function InlineText(props: {
       aria-label={props.placeholder}
       data-testid={props.testId}
       list={props.list}
-      readOnly={props.readOnly}
+      readOnly={props.denied !== null}
+      title={props.denied ?? undefined}
       maxLength={200}
       onClick={(e) => e.stopPropagation()}
       onFocus={() => setDraft(props.value)}

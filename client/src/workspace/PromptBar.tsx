@@ -1,4 +1,7 @@
-/** The prompting tools: click or box, click polarity, a text prompt (when a worker can read text), clear marks. */
+/**
+ * The canvas tools: click or box prompts, click polarity, a text prompt (when a worker can read
+ * text), comment pins, clear marks. What the caller's role does not allow is disabled, saying why.
+ */
 import { useState } from 'react';
 import type { Tool } from './CanvasStage.js';
 
@@ -7,7 +10,10 @@ export interface PromptBarProps {
   readonly positive: boolean;
   /** Null when text prompts work; otherwise why not. */
   readonly textDisabledReason: string | null;
-  readonly readOnly: boolean;
+  /** Null when the caller may prompt, else why not. */
+  readonly editDenied: string | null;
+  /** Null when the caller may comment, else why not. */
+  readonly commentDenied: string | null;
   readonly target: string;
   onTool(tool: Tool): void;
   onPolarity(positive: boolean): void;
@@ -24,7 +30,9 @@ export function PromptBar(props: PromptBarProps) {
           type="button"
           aria-pressed={props.tool === 'click'}
           onClick={() => props.onTool('click')}
-          title="Click to add points"
+          disabled={props.editDenied !== null}
+          title={props.editDenied ?? 'Click to add points'}
+          data-testid="tool-click"
         >
           Click
         </button>
@@ -32,10 +40,21 @@ export function PromptBar(props: PromptBarProps) {
           type="button"
           aria-pressed={props.tool === 'box'}
           onClick={() => props.onTool('box')}
-          title="Drag a box (B)"
+          disabled={props.editDenied !== null}
+          title={props.editDenied ?? 'Drag a box (B)'}
           data-testid="tool-box"
         >
           Box
+        </button>
+        <button
+          type="button"
+          aria-pressed={props.tool === 'comment'}
+          onClick={() => props.onTool(props.tool === 'comment' ? 'click' : 'comment')}
+          disabled={props.commentDenied !== null}
+          title={props.commentDenied ?? 'Click on the frame to pin a comment there'}
+          data-testid="tool-comment"
+        >
+          Comment
         </button>
       </div>
       <div className="segmented">
@@ -43,7 +62,8 @@ export function PromptBar(props: PromptBarProps) {
           type="button"
           aria-pressed={props.positive}
           onClick={() => props.onPolarity(true)}
-          title="Clicks add to the object (X toggles)"
+          disabled={props.editDenied !== null}
+          title={props.editDenied ?? 'Clicks add to the object (X toggles)'}
         >
           + include
         </button>
@@ -51,7 +71,8 @@ export function PromptBar(props: PromptBarProps) {
           type="button"
           aria-pressed={!props.positive}
           onClick={() => props.onPolarity(false)}
-          title="Clicks remove from the object (right click or Shift+click does too)"
+          disabled={props.editDenied !== null}
+          title={props.editDenied ?? 'Clicks remove from the object (right click or Shift+click does too)'}
           data-testid="polarity-negative"
         >
           − exclude
@@ -74,14 +95,18 @@ export function PromptBar(props: PromptBarProps) {
           placeholder={
             props.textDisabledReason ? 'Text prompts unavailable' : 'Type a concept, e.g. “red car”'
           }
-          disabled={props.readOnly || props.textDisabledReason !== null}
-          title={props.textDisabledReason ?? 'Segment every instance of a concept on this frame'}
+          disabled={props.editDenied !== null || props.textDisabledReason !== null}
+          title={
+            props.editDenied ??
+            props.textDisabledReason ??
+            'Segment every instance of a concept on this frame'
+          }
           aria-label="Text prompt"
           data-testid="text-prompt"
           maxLength={200}
         />
       </form>
-      {props.textDisabledReason && (
+      {props.textDisabledReason && props.editDenied === null && (
         <span className="hint" data-testid="text-disabled-reason">
           {props.textDisabledReason}
         </span>

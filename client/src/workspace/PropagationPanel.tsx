@@ -15,6 +15,8 @@ export interface PropagationPanelProps {
   readonly canPropagate: boolean;
   /** Why propagation is not possible now (no prompt yet, no worker…). */
   readonly disabledReason: string | null;
+  /** Null when the caller may cancel a running job, else why not. */
+  readonly cancelDenied: string | null;
   readonly participants: readonly Participant[];
   readonly me: { id: string; name: string } | null;
   onPropagate(direction: Direction, startFrame: number): void;
@@ -104,7 +106,13 @@ function JobProgress(props: PropagationPanelProps & { id: JobId; job: JobRecord;
       </div>
       {job.error && <p className="error-text">{job.error}</p>}
       {props.active && (
-        <button type="button" onClick={() => props.onCancel(props.id)} data-testid="cancel-job">
+        <button
+          type="button"
+          onClick={() => props.onCancel(props.id)}
+          disabled={props.cancelDenied !== null}
+          title={props.cancelDenied ?? 'Stop this propagation'}
+          data-testid="cancel-job"
+        >
           Cancel
         </button>
       )}

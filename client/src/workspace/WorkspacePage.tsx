@@ -1,20 +1,25 @@
 /**
  * A session's workspace: the canvas with prompting, objects, propagation, the timeline with
- * playback, who is here, undo/redo of one's own edits, keyboard shortcuts, and every problem
- * shown with what to do about it.
+ * playback, who is here, undo/redo of one's own edits, keyboard shortcuts, the review (verdicts,
+ * comments), sharing, and every problem shown with what to do about it. What the caller's role
+ * does not allow is disabled, saying why.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type {
+  AuthMe,
+  CommentId,
+  CommentRecord,
   FrameIndex,
   JobId,
-  MeResponse,
   ObjectId,
   PromptRecord,
+  ReviewStatus,
   SessionId,
   UserId,
 } from '@maskroom/shared';
+import { getMe } from '../api/auth.js';
 import { getHealth, anyWorkerCan } from '../api/health.js';
-import { getJson } from '../api/http.js';
+import { addComment, resolveComment, reviewObject } from '../api/review.js';
 import {
   cancelJob,
   createObject,
@@ -23,19 +28,25 @@ import {
   propagate,
   type SessionInfo,
 } from '../api/sessions.js';
-import { meResponseSchema, promptBodySchema, propagateBodySchema } from '@maskroom/shared';
+import { commentBodySchema, promptBodySchema, propagateBodySchema } from '@maskroom/shared';
 import { replaceFrameInUrl } from '../app/routing.js';
+import { CommentsPanel } from '../review/CommentsPanel.js';
+import { ReviewSummary } from '../review/ReviewSummary.js';
+import { pinsOnFrame, summarizeReview } from '../review/summary.js';
+import '../review/review.css';
+import { ShareDialog } from '../share/ShareDialog.js';
 import { SessionEdits } from '../session/edits.js';
 import { ShortcutsOverlay } from '../shortcuts/ShortcutsOverlay.js';
 import { useShortcuts } from '../shortcuts/useShortcuts.js';
 import type { ShortcutAction } from '../shortcuts/keymap.js';
 import { Timeline } from '../timeline/Timeline.js';
-import { CanvasStage, type PromptInput, type Tool } from './CanvasStage.js';
+import { CanvasStage, type CommentPlace, type PromptInput, type Tool } from './CanvasStage.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { ErrorPanel } from './ErrorPanel.js';
 import { ErrorLog } from './errorLog.js';
 import { ObjectsPanel } from './ObjectsPanel.js';
-import { colorOfUser } from './people.js';
+import { colorOfUser, nameOfUser } from './people.js';
+import { deniedReason, permissionsOf, roleBannerText } from './permissions.js';
 import { clampFrame, playbackFrame } from './playback.js';
 import { PresenceBar } from './PresenceBar.js';
 import { PromptBar } from './PromptBar.js';
@@ -46,8 +57,12 @@ import './workspace.css';
 export interface WorkspacePageProps {
   readonly sessionId: SessionId;
   readonly initialFrame: number;
+  /** The name this browser goes by on the collaboration socket (local mode tells people apart by it). */
   readonly name: string;
-  onLeave(): void;
+  readonly mode: AuthMe['mode'];
+  /** Where "back" goes (the library); null where there is nowhere to go back to (a guest). */
+  readonly onLeave: (() => void) | null;
+  readonly leaveLabel?: string;
 }
 
 export function WorkspacePage(props: WorkspacePageProps) {
@@ -69,9 +84,11 @@ export function WorkspacePage(props: WorkspacePageProps) {
     return (
       <div className="workspace-error" role="alert" data-testid="session-load-error">
         <p>This session could not be opened: {loadError}</p>
-        <button type="button" onClick={props.onLeave}>
-          Back to the library
-        </button>
+        {props.onLeave && (
+          <button type="button" onClick={props.onLeave}>
+            {props.leaveLabel ?? 'Back to the library'}
+          </button>
+        )}
       </div>
     );
   }
@@ -90,7 +107,10 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
   const media = info.video.media!;
   const numFrames = media.numFrames;
   const fps = media.processingFps;
-  const readOnly = info.role === 'viewer' || info.role === 'reviewer';
+  const perms = permissionsOf(info.role);
+  const editDenied = deniedReason(info.role, 'edit');
+  const commentDenied = deniedReason(info.role, 'comment');
+  const banner = roleBannerText(info.role);
 
   const runtime = useRuntime(sessionId, props.name);
   const snapshot = useSnapshot(runtime);
@@ -110,7 +130,10 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
   const [following, setFollowing] = useState<UserId | null>(null);
   const [clearedBefore, setClearedBefore] = useState(0);
   const [showShortcuts, setShowShortcuts] = useState(false);
-  const [me, setMe] = useState<MeResponse['user'] | null>(null);
+  const [me, setMe] = useState<AuthMe['user'] | null>(null);
+  const [commentDraft, setCommentDraft] = useState<(CommentPlace & { frame: FrameIndex }) | null>(null);
+  const [commentBusy, setCommentBusy] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const [workers, setWorkers] = useState<{ any: boolean; text: boolean } | null>(null);
 
   const setFrame = useCallback(
@@ -120,8 +143,8 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
 
   // Who am I (for "you" in the UI), and which workers are there (to explain disabled tools).
   useEffect(() => {
-    getJson('/api/me', meResponseSchema)
-      .then((r) => setMe(r.user))
+    getMe()
+      .then((r) => setMe(r?.user ?? null))
       .catch(() => undefined);
     let stop = false;
     const poll = (): void => {
@@ -175,6 +198,7 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
   const objects = snapshot?.objects ?? EMPTY_MAP;
   const prompts = snapshot?.prompts ?? EMPTY_MAP;
   const jobs = snapshot?.jobs ?? EMPTY_MAP;
+  const comments = snapshot?.comments ?? EMPTY_MAP;
   // A selection whose object is gone (deleted here or elsewhere) is dropped.
   useEffect(() => {
     if (selected && !objects.has(selected)) setSelected(null);
@@ -230,7 +254,7 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
   };
 
   const deleteObject = (objId: ObjectId): void => {
-    if (!edits) return;
+    if (!edits || !perms.edit) return;
     void guard('Delete object', () => edits.deleteObject(objId));
   };
 
@@ -244,10 +268,64 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
     void guard('Cancel propagation', () => cancelJob(jobId));
   };
 
+  // Verdicts and comments go through the server, which writes them into the document: the
+  // panels update from there, for everyone alike.
+  const onReview = async (objId: ObjectId, status: ReviewStatus, note: string): Promise<void> => {
+    const name = objects.get(objId)?.instanceName || 'object';
+    try {
+      await reviewObject(sessionId, objId, { status, note });
+    } catch (e) {
+      errors.report(
+        status === 'pending'
+          ? `Review of ${name}`
+          : `${status === 'approved' ? 'Approve' : 'Reject'} ${name}`,
+        e,
+      );
+      throw e;
+    }
+  };
+
+  // A comment being written belongs to its frame: moving the playhead drops it.
+  useEffect(() => {
+    if (commentDraft && commentDraft.frame !== frame) setCommentDraft(null);
+  }, [frame, commentDraft]);
+
+  const submitComment = async (text: string): Promise<void> => {
+    const draft = commentDraft;
+    if (!draft) return;
+    setCommentBusy(true);
+    try {
+      const body = commentBodySchema.parse({
+        frame: draft.frame,
+        x: draft.x,
+        y: draft.y,
+        text,
+        ...(draft.objId ? { objId: draft.objId } : {}),
+      });
+      await addComment(sessionId, body);
+      setCommentDraft(null);
+    } catch (e) {
+      errors.report(`Comment on frame ${draft.frame}`, e);
+    } finally {
+      setCommentBusy(false);
+    }
+  };
+
+  const onResolve = async (commentId: CommentId, resolved: boolean): Promise<void> => {
+    try {
+      await resolveComment(sessionId, commentId, resolved);
+    } catch (e) {
+      errors.report(resolved ? 'Resolve comment' : 'Reopen comment', e);
+      throw e;
+    }
+  };
+
+  const authorOf = (c: CommentRecord): string => nameOfUser(c.by, participants, me);
+
   const hasPrompt = [...prompts.values()].some((p) => p.status === 'done');
   const noWorker = workers !== null && !workers.any;
-  const propagateDisabled = readOnly
-    ? 'Your role cannot change this session.'
+  const propagateDisabled = editDenied
+    ? editDenied
     : noWorker
       ? 'No segmentation worker is connected.'
       : !hasPrompt
@@ -279,25 +357,25 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
         setFrame(frame + 10);
         break;
       case 'new-object':
-        if (!readOnly) newObject();
+        if (perms.edit) newObject();
         break;
       case 'propagate':
         if (!propagateDisabled) onPropagate('forward', frame);
         break;
       case 'delete-object':
-        if (selected && !readOnly) deleteObject(selected);
+        if (selected && perms.edit) deleteObject(selected);
         break;
       case 'undo':
-        runtime?.history.undo();
+        if (perms.edit) runtime?.history.undo();
         break;
       case 'redo':
-        runtime?.history.redo();
+        if (perms.edit) runtime?.history.redo();
         break;
       case 'toggle-polarity':
         setPositive((p) => !p);
         break;
       case 'toggle-box-mode':
-        setTool((t) => (t === 'box' ? 'click' : 'box'));
+        if (perms.edit) setTool((t) => (t === 'box' ? 'click' : 'box'));
         break;
       case 'hide-others':
         setSolo((s) => (s ? null : selected));
@@ -307,11 +385,12 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
         break;
       case 'escape':
         if (showShortcuts) setShowShortcuts(false);
+        else if (commentDraft) setCommentDraft(null);
         else setSelected(null);
         break;
     }
   };
-  useShortcuts(onShortcut, { enabled: !showShortcuts });
+  useShortcuts(onShortcut, { enabled: !showShortcuts && !sharing });
 
   const coverage = runtime?.model.coverage;
   const tracks = useMemo(
@@ -337,13 +416,26 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
   );
   const activeJob = [...jobs.values()].find((j) => j.status === 'running' || j.status === 'queued');
   const selectedRecord = selected ? objects.get(selected) : undefined;
+  const pins = useMemo(() => pinsOnFrame(comments, frame), [comments, frame]);
+  const summary = useMemo(() => summarizeReview(objects.values(), comments.values()), [objects, comments]);
+  const shareDenied =
+    props.mode === 'local'
+      ? 'Share links need accounts mode (MASKROOM_AUTH=accounts). In local mode, send the address of this page.'
+      : deniedReason(info.role, 'manage');
 
   return (
     <div className="workspace" data-testid="workspace">
       <header className="workspace-top">
-        <button type="button" className="link" onClick={props.onLeave} title="Back to the library">
-          ← Library
-        </button>
+        {props.onLeave && (
+          <button
+            type="button"
+            className="link"
+            onClick={props.onLeave}
+            title={props.leaveLabel ?? 'Back to the library'}
+          >
+            ← {props.leaveLabel ? 'Back' : 'Library'}
+          </button>
+        )}
         <h1 className="session-title" data-testid="session-title">
           {info.video.title}
         </h1>
@@ -357,29 +449,49 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
         <div className="undo-redo">
           <button
             type="button"
-            disabled={!historyState.canUndo}
+            disabled={!perms.edit || !historyState.canUndo}
             onClick={() => runtime?.history.undo()}
-            title={historyState.undoLabel ? `Undo ${historyState.undoLabel} (Ctrl+Z)` : 'Nothing to undo'}
+            title={
+              editDenied ??
+              (historyState.undoLabel ? `Undo ${historyState.undoLabel} (Ctrl+Z)` : 'Nothing to undo')
+            }
             data-testid="undo"
           >
             ↶ Undo
           </button>
           <button
             type="button"
-            disabled={!historyState.canRedo}
+            disabled={!perms.edit || !historyState.canRedo}
             onClick={() => runtime?.history.redo()}
             title={
-              historyState.redoLabel ? `Redo ${historyState.redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo'
+              editDenied ??
+              (historyState.redoLabel ? `Redo ${historyState.redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo')
             }
             data-testid="redo"
           >
             ↷ Redo
           </button>
         </div>
+        {perms.manage && (
+          <button
+            type="button"
+            onClick={() => setSharing(true)}
+            disabled={shareDenied !== null}
+            title={shareDenied ?? 'Invite people with a link: as editors, reviewers or viewers'}
+            data-testid="share-button"
+          >
+            Share
+          </button>
+        )}
         <button type="button" onClick={() => setShowShortcuts(true)} title="Keyboard shortcuts (?)">
           ?
         </button>
       </header>
+      {banner && (
+        <div className="role-banner" role="status" data-testid="role-banner" data-role={info.role}>
+          {banner}
+        </div>
+      )}
       {status?.refused && <ConnectionBanner status={status} />}
       <ErrorPanel log={errors} />
       {noWorker && (
@@ -392,7 +504,8 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
         tool={tool}
         positive={positive}
         textDisabledReason={textDisabledReason}
-        readOnly={readOnly}
+        editDenied={editDenied}
+        commentDenied={commentDenied}
         target={selectedRecord ? `refine ${selectedRecord.instanceName || 'selected object'}` : 'new object'}
         onTool={setTool}
         onPolarity={setPositive}
@@ -418,7 +531,14 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
             positive={positive}
             participants={participants}
             clearedBefore={clearedBefore}
-            canPrompt={!readOnly}
+            canPrompt={perms.edit}
+            canComment={perms.comment}
+            pins={pins}
+            commentDraft={commentDraft}
+            commentBusy={commentBusy}
+            onPlaceComment={(place) => setCommentDraft({ ...place, frame })}
+            onSubmitComment={(text) => void submitComment(text)}
+            onCancelComment={() => setCommentDraft(null)}
             onHover={setHover}
             onCursor={(c) => runtime.presence.update({ cursor: c as never })}
             onPrompt={onPrompt}
@@ -434,7 +554,9 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
             selectedObjId={selected}
             hoverObjId={hover}
             hidden={solo ? new Set([...objects.keys()].filter((id) => id !== solo)) : hidden}
-            readOnly={readOnly}
+            editDenied={editDenied}
+            canReview={perms.review}
+            onReview={onReview}
             onSelect={setSelected}
             onHover={setHover}
             onToggleHidden={(id) =>
@@ -449,13 +571,14 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
             onDelete={deleteObject}
             onNewObject={newObject}
           />
-          {selected && !readOnly && (
+          {selected && (
             <div className="panel selection-actions">
               <button
                 type="button"
                 onClick={() => edits?.eraseMask(frame, selected)}
+                disabled={editDenied !== null}
                 data-testid="erase-mask"
-                title="Remove the selected object's mask on this frame (undoable)"
+                title={editDenied ?? "Remove the selected object's mask on this frame (undoable)"}
               >
                 Erase mask on this frame
               </button>
@@ -465,11 +588,26 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
             jobs={jobs}
             frame={frame}
             canPropagate={propagateDisabled === null}
-            disabledReason={propagateDisabled && !readOnly ? propagateDisabled : null}
+            disabledReason={propagateDisabled}
+            cancelDenied={editDenied}
             participants={participants}
             me={me}
             onPropagate={onPropagate}
             onCancel={onCancel}
+          />
+          <ReviewSummary summary={summary} />
+          <CommentsPanel
+            comments={comments}
+            objects={objects}
+            frame={frame}
+            resolveDenied={deniedReason(info.role, 'resolve')}
+            authorOf={authorOf}
+            onJump={(f) => {
+              setPlaying(false);
+              setFollowing(null);
+              setFrame(f);
+            }}
+            onResolve={onResolve}
           />
         </aside>
       </div>
@@ -541,6 +679,7 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
         />
       </footer>
       {showShortcuts && <ShortcutsOverlay onClose={() => setShowShortcuts(false)} />}
+      {sharing && <ShareDialog sessionId={sessionId} onClose={() => setSharing(false)} />}
     </div>
   );
 }

@@ -3,6 +3,7 @@
  * sliding expiry, share links and guests. Every decision about a token is made here, against an
  * injectable clock so expiry is tested without waiting.
  */
+import { createHash } from 'node:crypto';
 import {
   MaskroomError,
   colorForUser,
@@ -14,7 +15,8 @@ import {
   type UserId,
 } from '@maskroom/shared';
 import { newId } from '../ids.js';
-import { AuthStore, type ShareLinkRow, type UserRow } from './AuthStore.js';
+import type { AuthStore } from './AuthStore.js';
+import { type ShareLinkRow, type UserRow } from './AuthStore.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { LoginRateLimiter } from './rateLimit.js';
 import { newToken, parseToken, verifyTokenSecret } from './tokens.js';
@@ -53,8 +55,12 @@ export interface AuthServiceOptions {
   readonly now?: () => number;
 }
 
-/** A guest's user id: one per guest login. */
-export const guestUserId = (loginSessionId: string): UserId => `guest-${loginSessionId}` as UserId;
+/**
+ * A guest's user id: one per guest login, derived from the login session's id by a hash so that
+ * the id half of the guest's cookie never shows in presence or documents.
+ */
+export const guestUserId = (loginSessionId: string): UserId =>
+  `guest-${createHash('sha256').update(loginSessionId).digest('base64url').slice(0, 22)}` as UserId;
 
 export type LinkState =
   | { readonly state: 'ok'; readonly link: ShareLinkRow }

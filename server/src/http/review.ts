@@ -7,6 +7,7 @@ import {
   type CommentId,
   type ObjectId,
   type Review,
+  type ReviewAnswer,
   type SessionId,
 } from '@maskroom/shared';
 import { requireCaller } from '../auth/caller.js';
@@ -54,7 +55,8 @@ export function reviewRoutes(deps: ReviewRoutesDeps): Router {
       return true;
     });
     if (!found) throw new MaskroomError('NOT_FOUND', 'no such object in this session');
-    res.json({ review });
+    const answer: ReviewAnswer = { review };
+    res.json(answer);
   });
 
   router.post('/sessions/:id/comments', async (req, res) => {

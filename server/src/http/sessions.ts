@@ -30,13 +30,15 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
   const router = Router();
 
   router.get('/sessions/:id', async (req, res) => {
-    const session = await store.getSession(sessionIdOf(req.params.id));
+    const id = sessionIdOf(req.params.id);
+    const role = await deps.access.require(req.caller, id, 'view');
+    const session = await store.getSession(id);
     const video = session && (await store.get(session.videoId));
     if (!session || !video) throw new MaskroomError('NOT_FOUND', 'no such session');
     const body: SessionInfo = {
       session: presentSession(session),
       video: presentVideo(video, session.id),
-      role: 'owner',
+      role,
     };
     res.json(body);
   });
@@ -75,14 +77,14 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
 
   router.get('/jobs/:id', async (req, res) => {
     const jobId = jobIdOf(req.params.id);
-    await deps.access.require(req.caller, await sessionOfJob(jobId), 'view');
+    await deps.access.require(req.caller, await sessionOfJob(req, jobId), 'view');
     const { sessionId, job } = await segmentation.job(jobId);
     res.json({ id: req.params.id, sessionId, job });
   });
 
   router.post('/jobs/:id/cancel', async (req, res) => {
     const jobId = jobIdOf(req.params.id);
-    await deps.access.require(req.caller, await sessionOfJob(jobId), 'edit');
+    await deps.access.require(req.caller, await sessionOfJob(req, jobId), 'edit');
     await segmentation.cancelJob(jobId);
     res.status(202).json({ ok: true });
   });
@@ -94,7 +96,9 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
     await deps.access.require(req.caller, id, 'edit');
     return id;
   };
-  const sessionOfJob = async (id: JobId): Promise<SessionId> => {
+  /** The session of a job; who is asking is checked first, so strangers cannot probe job ids. */
+  const sessionOfJob = async (req: Request, id: JobId): Promise<SessionId> => {
+    requireCaller(req);
     const session = await deps.jobs.sessionOf(id);
     if (!session) throw new MaskroomError('NOT_FOUND', 'no such job');
     return session;

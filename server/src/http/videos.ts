@@ -95,7 +95,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
   });
 
   router.get('/videos/:id', async (req, res) => {
-    const video = await requireVideo(store, req.params.id);
+    const video = await requireVideo(store, req.params.id, req);
     await deps.access.requireVideo(req.caller, video, 'view');
     const session = await store.sessionOfVideo(video.id);
     res.json(presentVideo(video, session?.id ?? null));
@@ -114,7 +114,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
 
   router.patch('/videos/:id', async (req, res) => {
     const id = parseVideoId(req.params.id);
-    await deps.access.requireVideo(req.caller, await requireVideo(store, id), 'manage');
+    await deps.access.requireVideo(req.caller, await requireVideo(store, id, req), 'manage');
     const { title } = parseBody(renameVideoBodySchema, req.body);
     const video = await store.rename(id, title);
     const session = await store.sessionOfVideo(id);
@@ -122,6 +122,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
   });
 
   router.delete('/videos/:id', async (req, res) => {
+    requireCaller(req);
     const id = parseVideoId(req.params.id);
     const existing = await store.get(id);
     // Deleting is idempotent for its owner; nobody else learns whether it existed.
@@ -133,11 +134,12 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
   });
 
   router.get('/videos/:id/frames/:index.jpg', async (req, res) => {
+    requireCaller(req);
     const id = parseVideoId(req.params.id);
     const raw = req.params.index;
     if (!/^\d{1,9}$/.test(raw)) throw new MaskroomError('FRAME_OUT_OF_RANGE', `not a frame index: ${raw}`);
     const index = Number(raw);
-    const video = await requireVideo(store, id);
+    const video = await requireVideo(store, id, req);
     await deps.access.requireVideo(req.caller, video, 'view');
     let numFrames = frameCounts.get(id);
     if (numFrames === undefined) {
@@ -152,7 +154,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
   });
 
   router.get('/videos/:id/thumbnail.jpg', async (req, res) => {
-    const video = await requireVideo(store, req.params.id);
+    const video = await requireVideo(store, req.params.id, req);
     await deps.access.requireVideo(req.caller, video, 'view');
     if (!video.meta) throw new MaskroomError('NOT_FOUND', 'the video is still being ingested');
     await sendImmutable(req, res, dataDir.thumbnailPath(video.id), `"${video.id}.thumb"`);
@@ -176,7 +178,9 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
 
 const parseVideoId = (raw: string): VideoId => pathId(raw, 'video');
 
-async function requireVideo(store: VideoStore, raw: string) {
+/** The video of a route; who is asking is checked first, so strangers cannot probe which ids exist. */
+async function requireVideo(store: VideoStore, raw: string, req: Request) {
+  requireCaller(req);
   const video = await store.get(parseVideoId(raw));
   if (!video) throw new MaskroomError('NOT_FOUND', 'no such video');
   return video;

@@ -17,7 +17,13 @@ export interface TestServer extends RunningServer {
  * configuration variables (limits, …); `database` injects a test database (else PGlite on disk).
  */
 export async function startTestServer(
-  opts: { env?: Record<string, string>; database?: Database; authorizer?: StartOptions['authorizer'] } = {},
+  opts: {
+    env?: Record<string, string>;
+    database?: Database;
+    authorizer?: StartOptions['authorizer'];
+    /** The auth clock (accounts mode's expiry and rate-limit windows). */
+    clock?: StartOptions['clock'];
+  } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'maskroom-test-'));
   const config = loadConfig({
@@ -36,6 +42,7 @@ export async function startTestServer(
       version: '0.0.0-test',
       ...(opts.database ? { database: opts.database } : {}),
       ...(opts.authorizer ? { authorizer: opts.authorizer } : {}),
+      ...(opts.clock ? { clock: opts.clock } : {}),
     },
   );
   return {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { commentIdSchema, frameIndexSchema, normalizedSchema, objectIdSchema } from '../fields.js';
-import { REVIEW_STATUSES } from '../doc/records.js';
+import { REVIEW_STATUSES, reviewSchema } from '../doc/records.js';
 
 export const REVIEW_NOTE_MAX_LENGTH = 2000;
 export const COMMENT_MAX_LENGTH = 4000;
@@ -15,6 +15,10 @@ export const reviewBodySchema = z.strictObject({
   note: z.string().trim().max(REVIEW_NOTE_MAX_LENGTH).default(''),
 });
 export type ReviewBody = z.input<typeof reviewBodySchema>;
+
+/** → 200: the object's review as now stored. */
+export const reviewAnswerSchema = z.strictObject({ review: reviewSchema });
+export type ReviewAnswer = z.infer<typeof reviewAnswerSchema>;
 
 /** `POST /api/sessions/:id/comments` → 201 `{commentId}`: pinned to a frame, maybe an object and a point. */
 export const commentBodySchema = z
