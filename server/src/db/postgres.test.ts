@@ -54,10 +54,14 @@ if (target.kind === 'fail') {
         const tables = (res as unknown as { table_name: string }[]).map((r) => r.table_name);
         expect(tables).toEqual([
           '__drizzle_migrations',
+          'auth_sessions',
           'doc_snapshots',
           'doc_updates',
           'jobs',
+          'session_members',
           'sessions',
+          'share_links',
+          'users',
           'videos',
         ]);
         const fk = await first.db.execute(
