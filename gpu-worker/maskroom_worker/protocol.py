@@ -80,6 +80,7 @@ ErrorCode = Literal[
     "FRAME_OUT_OF_RANGE",
     "CANCELLED",
     "CONFLICT",
+    "INVALID_IMPORT",
     "NO_WORKER",
     "WORKER_LOST",
     "SESSION_NOT_OPEN",

@@ -10,6 +10,8 @@ import { sessionRoutes, type SessionRoutesDeps } from './http/sessions.js';
 import { authRoutes, type AuthRoutesDeps } from './http/auth.js';
 import { linkRoutes, type LinkRoutesDeps } from './http/links.js';
 import { reviewRoutes, type ReviewRoutesDeps } from './http/review.js';
+import { importRoutes, isImportUpload, type ImportRoutesDeps } from './http/import.js';
+import { exportRoutes, type ExportRoutesDeps } from './http/export.js';
 import { callerResolver, resolveCaller, type CallerResolver } from './auth/caller.js';
 import { refuseCrossSite } from './auth/csrf.js';
 
@@ -28,6 +30,8 @@ export interface AppDeps {
   /** Accounts mode only. */
   readonly links?: LinkRoutesDeps;
   readonly review?: ReviewRoutesDeps;
+  readonly imports?: ImportRoutesDeps;
+  readonly exports?: ExportRoutesDeps;
 }
 
 /** Answers about a logged-in caller are theirs alone: no shared cache may keep them. */
@@ -45,7 +49,8 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(refuseCrossSite);
-  api.use(express.json({ limit: '1mb' }));
+  const json = express.json({ limit: '1mb' });
+  api.use((req, res, next) => (isImportUpload(req) ? next() : json(req, res, next)));
   api.use(healthRouter(deps.health, deps.version));
   api.use(resolveCaller(deps.caller ?? callerResolver(null)));
   api.use(noStoreForCallers);
@@ -54,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.sessions) api.use(sessionRoutes(deps.sessions));
   if (deps.links) api.use(linkRoutes(deps.links));
   if (deps.review) api.use(reviewRoutes(deps.review));
+  if (deps.imports) api.use(importRoutes(deps.imports));
+  if (deps.exports) api.use(exportRoutes(deps.exports));
   api.use(apiNotFound);
   app.use('/api', api);
 

@@ -20,6 +20,7 @@ import { JobIndex, VideoStore, openDatabase, type Database } from './db/index.js
 import { Dispatcher } from './dispatch/Dispatcher.js';
 import { LocalWorker } from './dispatch/LocalWorker.js';
 import { Segmentation } from './segment/Segmentation.js';
+import { ImportService } from './import/ImportService.js';
 import { newId } from './ids.js';
 import { resolveFfmpegTools } from './ingest/index.js';
 import type { Logger } from './log.js';
@@ -204,6 +205,15 @@ export async function startServer(
         access,
         docs: collab.docs,
         numFramesOf: async (s) => (await media.get(s))?.numFrames ?? null,
+      },
+      exports: { access, docs: collab.docs, store, dataDir, log: log.child({ component: 'export' }) },
+      imports: {
+        access,
+        service: new ImportService({
+          docs: collab.docs,
+          reset: (session) => segmentation.reset(session),
+          log: log.child({ component: 'import' }),
+        }),
       },
     });
 

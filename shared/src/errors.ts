@@ -75,6 +75,12 @@ export const ERROR_CODES = {
     retryable: false,
     description: 'The request conflicts with the current state of the resource.',
   },
+  // Import.
+  INVALID_IMPORT: {
+    httpStatus: 422,
+    retryable: false,
+    description: 'The imported annotations are malformed: …',
+  },
   // Workers.
   NO_WORKER: {
     httpStatus: 503,

@@ -81,6 +81,12 @@ export * from './doc/index.js';
 // protocol/: the names are listed once, in ./protocol/index.ts
 export * from './protocol/index.js';
 
+// export/: the names are listed once, in ./export/index.ts
+export * from './export/index.js';
+
+// import/: the names are listed once, in ./import/index.ts
+export * from './import/index.js';
+
 // api/
 export {
   INGEST_PHASES,

@@ -34,6 +34,8 @@ import { CommentsPanel } from '../review/CommentsPanel.js';
 import { ReviewSummary } from '../review/ReviewSummary.js';
 import { pinsOnFrame, summarizeReview } from '../review/summary.js';
 import '../review/review.css';
+import { ExportDialog } from '../export/ExportDialog.js';
+import { ImportDialog } from '../import/ImportDialog.js';
 import { ShareDialog } from '../share/ShareDialog.js';
 import { SessionEdits } from '../session/edits.js';
 import { ShortcutsOverlay } from '../shortcuts/ShortcutsOverlay.js';
@@ -134,6 +136,8 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
   const [commentDraft, setCommentDraft] = useState<(CommentPlace & { frame: FrameIndex }) | null>(null);
   const [commentBusy, setCommentBusy] = useState(false);
   const [sharing, setSharing] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [workers, setWorkers] = useState<{ any: boolean; text: boolean } | null>(null);
 
   const setFrame = useCallback(
@@ -390,7 +394,7 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
         break;
     }
   };
-  useShortcuts(onShortcut, { enabled: !showShortcuts && !sharing });
+  useShortcuts(onShortcut, { enabled: !showShortcuts && !sharing && !exporting && !importing });
 
   const coverage = runtime?.model.coverage;
   const tracks = useMemo(
@@ -483,6 +487,24 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
             Share
           </button>
         )}
+        {perms.edit && (
+          <button
+            type="button"
+            onClick={() => setImporting(true)}
+            title="Add masks from a COCO JSON, a ZIP (Maskroom export, COCO or DAVIS) or a DAVIS PNG"
+            data-testid="import-button"
+          >
+            Import
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => setExporting(true)}
+          title="Download the masks as COCO, YOLO, PNG or DAVIS"
+          data-testid="export-button"
+        >
+          Export
+        </button>
         <button type="button" onClick={() => setShowShortcuts(true)} title="Keyboard shortcuts (?)">
           ?
         </button>
@@ -680,6 +702,27 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
       </footer>
       {showShortcuts && <ShortcutsOverlay onClose={() => setShowShortcuts(false)} />}
       {sharing && <ShareDialog sessionId={sessionId} onClose={() => setSharing(false)} />}
+      {importing && (
+        <ImportDialog
+          sessionId={sessionId}
+          numFrames={numFrames}
+          frame={frame}
+          objectCount={objects.size}
+          onClose={() => setImporting(false)}
+          onError={(action, e) => errors.report(action, e)}
+        />
+      )}
+      {exporting && (
+        <ExportDialog
+          conn={runtime?.conn ?? null}
+          videoId={info.video.id}
+          title={info.video.title}
+          numFrames={numFrames}
+          objects={objects}
+          onClose={() => setExporting(false)}
+          onError={(action, e) => errors.report(action, e)}
+        />
+      )}
     </div>
   );
 }

@@ -92,6 +92,19 @@ const ROUTES: readonly Route[] = [
   },
   { name: 'GET /videos/:id', need: 'view', allowed: [200], run: (c, t) => c.get(`/api/videos/${t.video}`) },
   {
+    name: 'GET /sessions/:id/export',
+    need: 'export',
+    allowed: [200],
+    run: (c, t) => c.get(`/api/sessions/${t.session}/export?formats=coco`),
+  },
+  {
+    name: 'POST /sessions/:id/import',
+    need: 'edit',
+    // An empty body is refused by the import itself (422), after the role check.
+    allowed: [422],
+    run: (c, t) => c.post(`/api/sessions/${t.session}/import`, {}),
+  },
+  {
     name: 'GET /videos/:id/frames/0.jpg',
     need: 'view',
     allowed: [200],
