@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { createShareLink, joinAsGuest, signUp } from './fixtures/accounts.js';
+import { openSession, pagePoint, uploadSession, watchProblems } from './fixtures/page.js';
 import { makeTestVideo, type TestVideo } from './fixtures/videos.js';
 
 const base = process.env.E2E_ACCOUNTS_URL!;
@@ -52,15 +54,6 @@ function masksByFrame(coco: Coco): Map<number, string[]> {
 const cocoOf = (files: Record<string, Uint8Array>): Coco =>
   JSON.parse(new TextDecoder().decode(files['coco/annotations.json'])) as Coco;
 
-async function pagePoint(page: Page, nx: number, ny: number): Promise<{ x: number; y: number }> {
-  const box = (await page.getByTestId('canvas-stage').boundingBox())!;
-  const scale = Math.min(box.width / video.width, box.height / video.height);
-  return {
-    x: box.x + (box.width - video.width * scale) / 2 + nx * video.width * scale,
-    y: box.y + (box.height - video.height * scale) / 2 + ny * video.height * scale,
-  };
-}
-
 test('a reviewer exports every format from the browser; the ZIP matches the server’s export', async ({
   browser,
 }, testInfo) => {
@@ -68,27 +61,15 @@ test('a reviewer exports every format from the browser; the ZIP matches the serv
   try {
     const a = await owner.newPage();
     const b = await reviewer.newPage();
-    const problems: string[] = [];
-    for (const p of [a, b]) p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    const problems = [...watchProblems(a), ...watchProblems(b)];
 
-    await a.goto('/');
-    await a.getByTestId('auth-signup-tab').click();
-    await a.getByTestId('auth-email').fill(`export-owner-${Date.now()}@example.org`);
-    await a.getByTestId('auth-password').fill('a long enough password');
-    await a.getByTestId('auth-display-name').fill('Olga');
-    await a.getByTestId('auth-submit').click();
-    await expect(a.getByTestId('account-name')).toHaveText('Olga');
-    const up = await owner.request.post('/api/videos', {
-      multipart: { file: { name: 'shapes.mp4', mimeType: 'video/mp4', buffer: readFileSync(video.file) } },
-    });
-    expect(up.status()).toBe(201);
-    const sessionId = ((await up.json()) as { session: { id: string } }).session.id;
-    await a.goto(`/session/${sessionId}`);
-    await expect(a.getByTestId('canvas-stage')).toHaveAttribute('data-image-frame', '0');
+    await signUp(a, { email: `export-owner-${Date.now()}@example.org`, displayName: 'Olga' });
+    const sessionId = await uploadSession(owner.request, video);
+    await openSession(a, sessionId);
 
     // The owner segments the square and propagates it over the clip.
     const sq = video.normalizedCentreAt('square', 0);
-    const p = await pagePoint(a, sq.x, sq.y);
+    const p = await pagePoint(a, video, sq.x, sq.y);
     await a.mouse.click(p.x, p.y);
     await expect(a.getByTestId('canvas-stage')).toHaveAttribute('data-mask-count', '1', { timeout: 20_000 });
     await a.getByTestId('propagate').click();
@@ -96,15 +77,10 @@ test('a reviewer exports every format from the browser; the ZIP matches the serv
     await expect(a.getByTestId('object-coverage')).toHaveText(`${video.numFrames}/${video.numFrames}`);
 
     // A reviewer joins through a link.
-    await a.getByTestId('share-button').click();
-    await a.getByTestId('link-role-select').selectOption('reviewer');
-    await a.getByTestId('create-link').click();
-    const url = (await a.getByTestId('created-link-url').inputValue()).trim();
+    const url = await createShareLink(a, 'reviewer');
     await a.keyboard.press('Escape');
     await b.goto(url);
-    await b.getByTestId('guest-name').fill('Rita');
-    await b.getByTestId('join-link').click();
-    await expect(b).toHaveURL(new RegExp(`/session/${sessionId}`));
+    await joinAsGuest(b, 'Rita', sessionId);
     await expect(b.getByTestId('object-row')).toHaveCount(1);
 
     // …opens the export dialog: nothing is approved, so "only approved" is off and says why.

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH, HEADLESS_WEBGL_ARGS } from '../tools/chromium.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.E2E_PORT ?? 4319);
 /** The accounts-mode server's port; specs read it as `process.env.E2E_ACCOUNTS_URL`. */
 const accountsPort = Number(process.env.E2E_ACCOUNTS_PORT ?? port + 1);
 process.env.E2E_ACCOUNTS_URL = `http://127.0.0.1:${accountsPort}`;
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: '.',
@@ -23,17 +23,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
     launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-      ],
+      executablePath: CHROMIUM_PATH,
+      args: [...HEADLESS_WEBGL_ARGS],
     },
     trace: 'retain-on-failure',
   },

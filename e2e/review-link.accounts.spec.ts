@@ -5,10 +5,12 @@
  * the reviewer's prompt and edit controls are disabled, and the server refuses the same calls made
  * directly with the reviewer's cookie.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { createShareLink, joinAsGuest, signUp } from './fixtures/accounts.js';
+import { openSession, pagePoint, uploadSession, watchProblems } from './fixtures/page.js';
 import { makeTestVideo, type TestVideo } from './fixtures/videos.js';
 
 const base = process.env.E2E_ACCOUNTS_URL!;
@@ -23,22 +25,6 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  return problems;
-}
-
-/** Page coordinates of a normalized frame position in the fitted canvas. */
-async function pagePoint(page: Page, nx: number, ny: number): Promise<{ x: number; y: number }> {
-  const box = (await page.getByTestId('canvas-stage').boundingBox())!;
-  const scale = Math.min(box.width / video.width, box.height / video.height);
-  return {
-    x: box.x + (box.width - video.width * scale) / 2 + nx * video.width * scale,
-    y: box.y + (box.height - video.height * scale) / 2 + ny * video.height * scale,
-  };
-}
-
 test('the owner shares a review link; the reviewer sees masks live, approves and comments, and cannot edit', async ({
   browser,
 }) => {
@@ -49,29 +35,14 @@ test('the owner shares a review link; the reviewer sees masks live, approves and
     const problems = [...watchProblems(a), ...watchProblems(b)];
 
     // The owner signs up through the page.
-    const email = `owner-${Date.now()}@example.org`;
-    await a.goto('/');
-    await a.getByTestId('auth-signup-tab').click();
-    await a.getByTestId('auth-email').fill(email);
-    await a.getByTestId('auth-password').fill('a long enough password');
-    await a.getByTestId('auth-display-name').fill('Olga');
-    await a.getByTestId('auth-submit').click();
-    await expect(a.getByTestId('account-name')).toHaveText('Olga');
+    await signUp(a, { email: `owner-${Date.now()}@example.org`, displayName: 'Olga' });
 
     // …uploads (with her cookie) and opens the session.
-    const up = await owner.request.post('/api/videos', {
-      multipart: { file: { name: 'shapes.mp4', mimeType: 'video/mp4', buffer: readFileSync(video.file) } },
-    });
-    expect(up.status()).toBe(201);
-    const sessionId = ((await up.json()) as { session: { id: string } }).session.id;
-    await a.goto(`/session/${sessionId}`);
-    await expect(a.getByTestId('canvas-stage')).toHaveAttribute('data-image-frame', '0');
+    const sessionId = await uploadSession(owner.request, video);
+    await openSession(a, sessionId);
 
     // A reviewer link from the share dialog.
-    await a.getByTestId('share-button').click();
-    await a.getByTestId('link-role-select').selectOption('reviewer');
-    await a.getByTestId('create-link').click();
-    const url = (await a.getByTestId('created-link-url').inputValue()).trim();
+    const url = await createShareLink(a, 'reviewer');
     expect(url).toMatch(new RegExp(`^${base}/s/[a-z2-7]{24}\\.[a-z2-7]{52}$`));
     await expect(a.getByTestId('link-row')).toHaveAttribute('data-state', 'active');
     await a.keyboard.press('Escape');
@@ -79,15 +50,13 @@ test('the owner shares a review link; the reviewer sees masks live, approves and
     // The reviewer opens it as a guest.
     await b.goto(url);
     await expect(b.getByTestId('link-role')).toContainText('reviewer');
-    await b.getByTestId('guest-name').fill('Rita');
-    await b.getByTestId('join-link').click();
-    await expect(b).toHaveURL(new RegExp(`/session/${sessionId}`));
+    await joinAsGuest(b, 'Rita', sessionId);
     await expect(b.getByTestId('canvas-stage')).toHaveAttribute('data-image-frame', '0');
     await expect(b.getByTestId('role-banner')).toBeVisible();
 
     // The owner segments the square: the reviewer sees the mask arrive live.
     const sq = video.normalizedCentreAt('square', 0);
-    const p = await pagePoint(a, sq.x, sq.y);
+    const p = await pagePoint(a, video, sq.x, sq.y);
     await a.mouse.click(p.x, p.y);
     await expect(b.getByTestId('object-row')).toHaveCount(1);
     await expect(b.getByTestId('canvas-stage')).toHaveAttribute('data-mask-count', '1', { timeout: 20_000 });
@@ -98,7 +67,7 @@ test('the owner shares a review link; the reviewer sees masks live, approves and
     await expect(b.getByTestId('delete-object')).toHaveCount(0);
     await expect(b.getByTestId('object-name')).not.toBeEditable();
     const d = video.normalizedCentreAt('disc', 0);
-    const q = await pagePoint(b, d.x, d.y);
+    const q = await pagePoint(b, video, d.x, d.y);
     await b.mouse.click(q.x, q.y);
     await expect(a.getByTestId('object-row')).toHaveCount(1);
 
@@ -133,7 +102,7 @@ test('the owner shares a review link; the reviewer sees masks live, approves and
 
     // …and pins a comment on the frame: the owner sees it and resolves it.
     await b.getByTestId('tool-comment').click();
-    const c = await pagePoint(b, 0.5, 0.8);
+    const c = await pagePoint(b, video, 0.5, 0.8);
     await b.mouse.click(c.x, c.y);
     await b.getByTestId('comment-input').fill('check the shadow here');
     await b.getByTestId('comment-input').press('Enter');

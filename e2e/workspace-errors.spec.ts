@@ -4,10 +4,11 @@
  * collaboration connection lost and re-established, with the edits made meanwhile shown as unsaved
  * and then delivered.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test, type APIRequestContext, type Page, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type WebSocketRoute } from '@playwright/test';
+import { openSession, uploadSession } from './fixtures/page.js';
 import { makeTestVideo, type TestVideo } from './fixtures/videos.js';
 
 let dir: string;
@@ -19,25 +20,11 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function uploadSession(request: APIRequestContext): Promise<string> {
-  const res = await request.post('/api/videos', {
-    multipart: { file: { name: 'clip.mp4', mimeType: 'video/mp4', buffer: readFileSync(video.file) } },
-  });
-  expect(res.status()).toBe(201);
-  return ((await res.json()) as { session: { id: string } }).session.id;
-}
-
-async function open(page: Page, sessionId: string, name: string): Promise<void> {
-  await page.goto(`/session/${sessionId}?as=${encodeURIComponent(name)}`);
-  await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-image-frame', '0');
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'saved');
-}
-
 test('a refused prompt and a missing worker are shown with the code, the request id and what to do', async ({
   page,
   request,
 }) => {
-  const sessionId = await uploadSession(request);
+  const sessionId = await uploadSession(request, video);
   // The server as it answers when its worker has gone away.
   await page.route('**/api/health', (route) =>
     route.fulfill({
@@ -51,7 +38,7 @@ test('a refused prompt and a missing worker are shown with the code, the request
       json: { error: { code: 'NO_WORKER', message: 'no worker is connected', requestId: 'req_e2e_prompt' } },
     }),
   );
-  await open(page, sessionId, 'Ada');
+  await openSession(page, sessionId, { as: 'Ada' });
 
   await expect(page.getByTestId('no-worker-banner')).toBeVisible();
   await expect(page.getByTestId('text-prompt')).toBeDisabled();
@@ -76,7 +63,7 @@ test('the connection drops and comes back: unsaved edits are shown, then reach t
   browser,
   request,
 }) => {
-  const sessionId = await uploadSession(request);
+  const sessionId = await uploadSession(request, video);
   const created = await request.post(`/api/sessions/${sessionId}/objects`, { data: { instanceName: 'car' } });
   expect(created.status()).toBe(201);
 
@@ -94,8 +81,8 @@ test('the connection drops and comes back: unsaved edits are shown, then reach t
       ws.connectToServer();
       live.push(ws);
     });
-    await open(a, sessionId, 'Ada');
-    await open(b, sessionId, 'Bo');
+    await openSession(a, sessionId, { as: 'Ada' });
+    await openSession(b, sessionId, { as: 'Bo' });
     await expect(b.getByTestId('object-name')).toHaveValue('car');
 
     cut = true;

@@ -4,11 +4,12 @@
  * propagate, scrub to a later frame and see the mask there; then two people in one session, each
  * seeing the other's prompt, masks, progress, cursor and rename live; delete and undo.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { openSession, pagePoint, uploadSession, watchProblems } from './fixtures/page.js';
 import { makeTestVideo, type ShapeName, type TestVideo } from './fixtures/videos.js';
 
 /** The canvas probe the workspace exposes (client/src/workspace/CanvasStage.tsx, `CanvasProbe`). */
@@ -31,48 +32,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function uploadSession(request: APIRequestContext): Promise<string> {
-  const res = await request.post('/api/videos', {
-    multipart: {
-      file: { name: 'two-shapes.mp4', mimeType: 'video/mp4', buffer: readFileSync(video.file) },
-    },
-  });
-  expect(res.status()).toBe(201);
-  const body = (await res.json()) as { session: { id: string }; video: { media: { numFrames: number } } };
-  expect(body.video.media.numFrames).toBe(video.numFrames);
-  return body.session.id;
-}
-
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // Chromium logs WebGL performance notes (GPU stall due to ReadPixels) as warnings, not errors.
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  return problems;
-}
-
-async function openSession(page: Page, sessionId: string, name: string, frame = 0): Promise<void> {
-  await page.goto(`/session/${sessionId}?as=${encodeURIComponent(name)}${frame ? `&frame=${frame}` : ''}`);
-  await expect(page.getByTestId('workspace')).toBeVisible();
-  await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-rendered-frame', String(frame));
-  await expect(page.getByTestId('canvas-stage')).toHaveAttribute('data-image-frame', String(frame));
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'saved');
-}
-
-/** Page coordinates of a frame position (normalized), with the canvas' fitted (letterboxed) view. */
-async function pagePoint(page: Page, nx: number, ny: number): Promise<{ x: number; y: number }> {
-  const box = (await page.getByTestId('canvas-stage').boundingBox())!;
-  const scale = Math.min(box.width / video.width, box.height / video.height);
-  const ox = (box.width - video.width * scale) / 2;
-  const oy = (box.height - video.height * scale) / 2;
-  return { x: box.x + ox + nx * video.width * scale, y: box.y + oy + ny * video.height * scale };
-}
-
 async function clickShape(page: Page, shape: ShapeName, frame: number): Promise<void> {
   const c = video.normalizedCentreAt(shape, frame);
-  const p = await pagePoint(page, c.x, c.y);
+  const p = await pagePoint(page, video, c.x, c.y);
   await page.mouse.click(p.x, p.y);
 }
 
@@ -107,9 +69,9 @@ test('click an object, see its mask, propagate, scrub to a later frame and see i
   page,
   request,
 }) => {
-  const problems = watchProblems(page);
-  const sessionId = await uploadSession(request);
-  await openSession(page, sessionId, 'Ada');
+  const problems = watchProblems(page, { consoleErrors: true });
+  const sessionId = await uploadSession(request, video);
+  await openSession(page, sessionId, { as: 'Ada' });
   expect(await page.evaluate(() => window.__maskroomCanvas?.rendererName ?? '')).toMatch(/webgl/i);
 
   // The empty frame: nothing drawn over the square.
@@ -185,12 +147,15 @@ test('two people in one session see each other live: prompt, masks, progress, cu
   browser,
   request,
 }) => {
-  const sessionId = await uploadSession(request);
+  const sessionId = await uploadSession(request, video);
   const { a, b, close } = await twoPeople(browser);
   try {
-    const problems = [...watchProblems(a), ...watchProblems(b)];
-    await openSession(a, sessionId, 'Ada');
-    await openSession(b, sessionId, 'Bo');
+    const problems = [
+      ...watchProblems(a, { consoleErrors: true }),
+      ...watchProblems(b, { consoleErrors: true }),
+    ];
+    await openSession(a, sessionId, { as: 'Ada' });
+    await openSession(b, sessionId, { as: 'Bo' });
     await expect(a.getByTestId('participant')).toHaveAttribute('data-user-name', 'Bo');
     await expect(b.getByTestId('participant')).toHaveAttribute('data-user-name', 'Ada');
 
@@ -202,7 +167,7 @@ test('two people in one session see each other live: prompt, masks, progress, cu
     await expectOverlay(b, 'disc', 0);
 
     // Ada's cursor over the canvas shows on Bo's (same frame).
-    const p = await pagePoint(a, 0.4, 0.6);
+    const p = await pagePoint(a, video, 0.4, 0.6);
     await a.mouse.move(p.x, p.y);
     await a.mouse.move(p.x + 5, p.y + 5);
     await expect(b.getByTestId('remote-cursor')).toHaveAttribute('data-user-name', 'Ada');
@@ -233,7 +198,7 @@ test('two people in one session see each other live: prompt, masks, progress, cu
 
     // Bo points at the disc: Ada sees his cursor, on the frame they share.
     const d = video.normalizedCentreAt('disc', 10);
-    const bp = await pagePoint(b, d.x + 0.05, d.y + 0.1);
+    const bp = await pagePoint(b, video, d.x + 0.05, d.y + 0.1);
     await b.mouse.move(bp.x, bp.y);
     await b.mouse.move(bp.x + 3, bp.y + 3);
     await expect(a.getByTestId('remote-cursor')).toHaveAttribute('data-user-name', 'Bo');
@@ -273,9 +238,9 @@ test('a box prompt segments the object inside it; shortcuts toggle tools and lis
   page,
   request,
 }) => {
-  const problems = watchProblems(page);
-  const sessionId = await uploadSession(request);
-  await openSession(page, sessionId, 'Ada');
+  const problems = watchProblems(page, { consoleErrors: true });
+  const sessionId = await uploadSession(request, video);
+  await openSession(page, sessionId, { as: 'Ada' });
 
   // `?` lists the shortcuts; Escape closes the list.
   await page.getByTestId('canvas-stage').hover();
@@ -295,9 +260,10 @@ test('a box prompt segments the object inside it; shortcuts toggle tools and lis
 
   // Drag a box a few pixels around the disc on frame 0.
   const bb = video.bboxAt('disc', 0);
-  const from = await pagePoint(page, (bb.x - 6) / video.width, (bb.y - 6) / video.height);
+  const from = await pagePoint(page, video, (bb.x - 6) / video.width, (bb.y - 6) / video.height);
   const to = await pagePoint(
     page,
+    video,
     (bb.x + bb.width + 6) / video.width,
     (bb.y + bb.height + 6) / video.height,
   );

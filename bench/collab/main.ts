@@ -70,6 +70,7 @@ import { newId } from '../../server/src/ids.js';
 import { createLogger } from '../../server/src/log.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { LOCAL_USER } from '../../server/src/identity/local-user.js';
+import { positiveArg } from '../args.js';
 import { HEIGHT, WIDTH, crossCheck, generateDataset, type Dataset } from './dataset.js';
 import { Fleet } from './fleet.js';
 import { fastBytea, stockBytea, useBytea } from './pglite-bytea.js';
@@ -82,13 +83,6 @@ const WRITER = 'bench';
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 // --- small helpers -------------------------------------------------------------------------------
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive integer`);
-  return v;
-}
 
 /** Nearest-rank percentile of `xs` (0 < p ≤ 1). */
 function pct(xs: readonly number[], p: number): number {
@@ -682,13 +676,13 @@ async function waitUnloaded(server: RunningServer, names: readonly string[]): Pr
 // --- the bench -----------------------------------------------------------------------------------
 
 export async function run(args: string[]): Promise<void> {
-  const frames = arg(args, '--frames', 900);
-  const objects = arg(args, '--objects', 20);
-  const clients = arg(args, '--clients', 10);
-  const writes = arg(args, '--writes', 300);
-  const batch = arg(args, '--batch', 8);
-  const reps = arg(args, '--reps', 1);
-  const seed = arg(args, '--seed', 1);
+  const frames = positiveArg(args, '--frames', 900);
+  const objects = positiveArg(args, '--objects', 20);
+  const clients = positiveArg(args, '--clients', 10);
+  const writes = positiveArg(args, '--writes', 300);
+  const batch = positiveArg(args, '--batch', 8);
+  const reps = positiveArg(args, '--reps', 1);
+  const seed = positiveArg(args, '--seed', 1);
   const fast = args.includes('--fast-bytea');
   const external = args.includes('--no-toast-compression');
   if (frames <= CHUNK_SIZE) throw new Error(`--frames must exceed one chunk (${CHUNK_SIZE})`);

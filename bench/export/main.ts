@@ -16,23 +16,13 @@
  *                           [--runs 2] [--no-reference]
  */
 import { execFile } from 'node:child_process';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
-import { build, defaultClientConditions } from 'vite';
+import { CHROMIUM_PATH } from '../../tools/chromium.js';
+import { positiveArg } from '../args.js';
+import { launchBenchBrowser, openBenchPage, type BenchBrowser } from '../browser.js';
 import { makeDataset } from './dataset.js';
 import type { BenchRun, ExportBenchApi } from './protocol.js';
 
@@ -40,22 +30,8 @@ declare const window: { readonly __exportBench?: ExportBenchApi };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TARGET_S = 10;
 const WARMUP_FRAMES = 30;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-];
 
 interface Options {
   frames: number;
@@ -68,13 +44,7 @@ interface Options {
 
 function parseArgs(args: string[]): Options {
   const quick = args.includes('--quick');
-  const num = (name: string, fallback: number): number => {
-    const i = args.indexOf(name);
-    if (i < 0) return fallback;
-    const v = Number(args[i + 1]);
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive integer`);
-    return v;
-  };
+  const num = (name: string, fallback: number): number => positiveArg(args, name, fallback);
   return {
     frames: num('--frames', quick ? 90 : 900),
     objects: num('--objects', 20),
@@ -83,49 +53,6 @@ function parseArgs(args: string[]): Options {
     runs: num('--runs', quick ? 1 : 2),
     reference: !args.includes('--no-reference'),
   };
-}
-
-async function buildPage(outDir: string): Promise<void> {
-  await build({
-    configFile: false,
-    root: path.join(here, 'page'),
-    base: './',
-    logLevel: 'warn',
-    resolve: { conditions: [...defaultClientConditions, '@maskroom/source'] },
-    worker: { format: 'es' },
-    build: {
-      outDir,
-      emptyOutDir: true,
-      sourcemap: false,
-      reportCompressedSize: false,
-      chunkSizeWarningLimit: 10_000,
-    },
-  });
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-};
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.join(dir, pathname === '/' ? 'index.html' : pathname);
-    if (!file.startsWith(dir + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}/` });
-    });
-  });
 }
 
 interface ReferenceResult {
@@ -150,37 +77,27 @@ const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
 
 export async function run(args: string[]): Promise<void> {
   const opts = parseArgs(args);
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  const outDir = mkdtempSync(path.join(tmpdir(), 'maskroom-bench-export-'));
-  let server: Server | null = null;
-  let browser: Browser | null = null;
+  let bench: BenchBrowser | null = null;
   try {
-    let t = performance.now();
+    const t = performance.now();
     const dataset = makeDataset(opts.width, opts.height, opts.frames, opts.objects);
     const prepareMs = performance.now() - t;
     const datasetJson = JSON.stringify(dataset);
     const chars = dataset.masks.reduce((n, row) => n + row.reduce((m, c) => m + (c?.length ?? 0), 0), 0);
     const masks = dataset.masks.reduce((n, row) => n + row.filter((c) => c !== null).length, 0);
 
-    t = performance.now();
-    await buildPage(outDir);
-    const buildMs = performance.now() - t;
-    const datasetPath = path.join(outDir, 'dataset.json');
+    bench = await launchBenchBrowser({ name: 'export', pageRoot: path.join(here, 'page') });
+    const { browser, url, buildMs } = bench;
+    const datasetPath = path.join(bench.dir, 'dataset.json');
     writeFileSync(datasetPath, datasetJson);
-    const served = await serve(outDir);
-    server = served.server;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const page = await (await browser.newContext()).newPage();
-    page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
-    await page.goto(served.url);
-    await page.waitForFunction(() => window.__exportBench !== undefined);
+    const page = await openBenchPage(browser, url, { readyGlobal: '__exportBench' });
     console.log(
       `Export bench: ${opts.frames} frames × ${opts.objects} objects at ${opts.width}×${opts.height}, ` +
         `${masks} masks (${(chars / masks).toFixed(0)} RLE chars each) prepared in ${s(prepareMs)} s; ` +
         `page bundled by Vite in ${s(buildMs)} s; Chromium ${browser.version()}.`,
     );
 
-    const datasetUrl = `${served.url}dataset.json`;
+    const datasetUrl = `${url}dataset.json`;
     const warmup = await page.evaluate((r) => window.__exportBench!.run(r), {
       datasetUrl,
       frames: Math.min(WARMUP_FRAMES, opts.frames),
@@ -191,8 +108,7 @@ export async function run(args: string[]): Promise<void> {
         await page.evaluate((r) => window.__exportBench!.run(r), { datasetUrl, frames: opts.frames }),
       );
     }
-    await browser.close();
-    browser = null;
+    await bench.closeBrowser();
 
     const reference = opts.reference ? await runReference(datasetPath) : null;
     const ours = Math.min(...runs.map((r) => r.endToEndMs));
@@ -231,7 +147,7 @@ export async function run(args: string[]): Promise<void> {
         {
           bench: 'export',
           date: new Date().toISOString(),
-          chromium: CHROMIUM,
+          chromium: CHROMIUM_PATH,
           params: opts,
           dataset: { masks, meanRleChars: chars / masks, prepareMs },
           ours: { runs, warmup },
@@ -244,8 +160,6 @@ export async function run(args: string[]): Promise<void> {
     );
     console.log(`Results: ${path.relative(repoRoot, out)}`);
   } finally {
-    await browser?.close();
-    server?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    await bench?.close();
   }
 }

@@ -17,18 +17,12 @@ import { createVideoResponseSchema } from '@maskroom/shared';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/log.js';
 import { startServer } from '../../server/src/server.js';
+import { positiveArg } from '../args.js';
 
 const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resultsDir = path.resolve(here, '..', 'results');
 const TARGET_OVERHEAD = 0.1;
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
-  return v;
-}
 
 async function makeClip(durationSec: number): Promise<string> {
   const file = path.join(resultsDir, 'cache', `clip-1080p30-${durationSec}s.mp4`);
@@ -130,8 +124,8 @@ const median = (xs: number[]): number => {
 };
 
 export async function run(args: string[]): Promise<void> {
-  const runs = arg(args, '--runs', 3);
-  const duration = arg(args, '--duration', 60);
+  const runs = positiveArg(args, '--runs', 3, { fractional: true });
+  const duration = positiveArg(args, '--duration', 60, { fractional: true });
   const clip = await makeClip(duration);
   // The first Maskroom run also tells the processing fps the bare command must use.
   console.log(`ingesting ${path.basename(clip)}: ${runs} runs each, alternating`);

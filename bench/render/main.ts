@@ -37,22 +37,12 @@
  *   npm run bench -- render [--check] [--quick] [--frames 30] [--objects 20] [--loop-ms 4000]
  *                           [--scrub 40] [--keys 30] [--gpu-compositing]
  */
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, defaultClientConditions } from 'vite';
+import type { Page } from 'playwright-core';
+import { positiveArg } from '../args.js';
+import { BENCH_CHROMIUM_ARGS, launchBenchBrowser, openBenchPage, type BenchBrowser } from '../browser.js';
 import type { CheckResult, PathResult, RenderBenchApi, RunPlan, RunResult, Stats } from './protocol.js';
 
 /** The page's global as the `page.evaluate` callbacks below see it: they run in the browser. */
@@ -60,31 +50,16 @@ declare const window: { readonly __renderBench?: RenderBenchApi };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TARGETS = { mainThreadRatio: 20, scrubP95Ms: 50 } as const;
 
 /**
- * The project's headless flags (as e2e/playwright.config.ts). `--disable-gpu` stays by default:
- * WebGL2 still runs (SwiftShader in the GPU process), while compositing and 2D canvas go to the
- * CPU. Without it (`--gpu-compositing`), the compositor also draws through SwiftShader in that
+ * The benches' flags (bench/browser.ts). `--disable-gpu` stays by default: WebGL2 still runs
+ * (SwiftShader in the GPU process), while compositing and 2D canvas go to the CPU. Without it (`--gpu-compositing`), the compositor also draws through SwiftShader in that
  * one GPU process, and on 2 cores WebGL uploads then queue behind its frames: main-thread figures
  * mostly measure that queue.
  */
 function chromiumArgs(gpuCompositing: boolean): string[] {
-  return [
-    '--headless',
-    '--no-sandbox',
-    ...(gpuCompositing ? [] : ['--disable-gpu']),
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    // A hidden or occluded page would have its animation frames throttled.
-    '--disable-background-timer-throttling',
-    '--disable-renderer-backgrounding',
-    '--disable-backgrounding-occluded-windows',
-  ];
+  return BENCH_CHROMIUM_ARGS.filter((arg) => !(gpuCompositing && arg === '--disable-gpu'));
 }
 
 interface Options {
@@ -95,13 +70,8 @@ interface Options {
 
 function parseArgs(args: string[]): Options {
   const quick = args.includes('--quick');
-  const num = (name: string, fallback: number): number => {
-    const i = args.indexOf(name);
-    if (i < 0) return fallback;
-    const v = Number(args[i + 1]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
-    return v;
-  };
+  const num = (name: string, fallback: number): number =>
+    positiveArg(args, name, fallback, { fractional: true });
   return {
     checkOnly: args.includes('--check'),
     gpuCompositing: args.includes('--gpu-compositing'),
@@ -124,62 +94,13 @@ function parseArgs(args: string[]): Options {
   };
 }
 
-async function buildPage(outDir: string): Promise<void> {
-  await build({
-    configFile: false,
-    root: path.join(here, 'page'),
-    base: './',
-    logLevel: 'warn',
-    resolve: { conditions: [...defaultClientConditions, '@maskroom/source'] },
-    build: {
-      outDir,
-      emptyOutDir: true,
-      sourcemap: false,
-      reportCompressedSize: false,
-      chunkSizeWarningLimit: 10_000,
-    },
-  });
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-};
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.join(dir, pathname === '/' ? 'index.html' : pathname);
-    if (!file.startsWith(dir + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ server, url: `http://127.0.0.1:${port}/` });
-    });
-  });
-}
-
-async function openPage(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[page error] ${err.message}`));
-  page.on('console', (msg) => {
+function openPage(bench: BenchBrowser): Promise<Page> {
+  return openBenchPage(bench.browser, bench.url, {
+    readyGlobal: '__renderBench',
+    viewport: { width: 1280, height: 800 },
     // The baseline's one-pixel getImageData (its flush) is meant to be rare; Chromium's hint about it is noise.
-    if (msg.text().includes('willReadFrequently')) return;
-    if (msg.type() === 'error' || msg.type() === 'warning')
-      console.error(`[page ${msg.type()}] ${msg.text()}`);
+    ignoreConsole: (text) => text.includes('willReadFrequently'),
   });
-  await page.goto(url);
-  await page.waitForFunction(() => window.__renderBench !== undefined);
-  return page;
 }
 
 function printCheck(check: CheckResult): void {
@@ -347,22 +268,16 @@ function markdown(table: Row[]): string {
 export async function run(args: string[]): Promise<void> {
   const started = performance.now();
   const opts = parseArgs(args);
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
-  const outDir = mkdtempSync(path.join(tmpdir(), 'maskroom-bench-render-'));
-  let server: Server | null = null;
-  let browser: Browser | null = null;
+  let bench: BenchBrowser | null = null;
   try {
-    const t0 = performance.now();
-    await buildPage(outDir);
-    const buildS = (performance.now() - t0) / 1e3;
-    const served = await serve(outDir);
-    server = served.server;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
+    bench = await launchBenchBrowser({
+      name: 'render',
+      pageRoot: path.join(here, 'page'),
       args: chromiumArgs(opts.gpuCompositing),
     });
-    const page = await openPage(browser, served.url);
+    const { browser } = bench;
+    const buildS = bench.buildMs / 1e3;
+    const page = await openPage(bench);
     console.log(
       `Render bench: harness bundled by Vite in ${buildS.toFixed(1)} s, Chromium ${browser.version()}` +
         `${opts.gpuCompositing ? ' with GPU compositing (SwiftShader)' : ' (--disable-gpu: CPU compositing)'}.`,
@@ -452,8 +367,6 @@ export async function run(args: string[]): Promise<void> {
     console.log(`wrote bench/results/render.json (${seconds.toFixed(1)} s)`);
     if (!check.ok) throw new Error('the OverlayRenderer pixel check failed (see above)');
   } finally {
-    await browser?.close();
-    server?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    await bench?.close();
   }
 }

@@ -37,19 +37,13 @@ import { VideoStore } from '../../server/src/db/index.js';
 import { createLogger } from '../../server/src/log.js';
 import { startServer, type RunningServer } from '../../server/src/server.js';
 import { connectClient } from '../../server/src/test/collab-client.js';
+import { positiveArg } from '../args.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const resultsDir = path.resolve(here, '..', 'results');
 const W = 1920;
 const H = 1080;
 const TARGET_FPS = 300;
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  const v = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} needs a positive integer`);
-  return v;
-}
 
 /** One realistic mask per object: an ellipse that drifts, encoded once per (object, frame % 30). */
 function precompute(objects: number): string[][] {
@@ -345,8 +339,8 @@ async function seedSession(server: RunningServer, numFrames: number, objects: nu
 }
 
 export async function run(args: string[]): Promise<void> {
-  const numFrames = arg(args, '--frames', 300);
-  const objects = arg(args, '--objects', 10);
+  const numFrames = positiveArg(args, '--frames', 300);
+  const objects = positiveArg(args, '--objects', 10);
   console.log(`precomputing ${objects} objects × 30 frames of 1920×1080 RLE…`);
   const masks = precompute(objects);
   const rleBytes = masks.flat().reduce((n, s) => n + s.length, 0) / masks.flat().length;

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { loginBodySchema, signupBodySchema, type AuthMe } from '@maskroom/shared';
 import { login, signup } from '../api/auth.js';
 import { isApiError } from '../api/http.js';
+import { TextField } from '../app/TextField.js';
 import { ErrorNote } from '../library/ErrorNote.js';
 import '../app/dialog.css';
 import { formIssue } from './formIssue.js';
@@ -86,40 +87,34 @@ export function AuthForm({ invite, initialMode = 'login', onAuthed }: AuthFormPr
           </button>
         ))}
       </div>
-      <label>
-        Email
-        <input
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          data-testid="auth-email"
-          required
-        />
-      </label>
-      <label>
-        Password
-        <input
-          type="password"
-          autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          data-testid="auth-password"
-          required
-        />
-      </label>
+      <TextField
+        label={LABELS.email}
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={setEmail}
+        testId="auth-email"
+        required
+      />
+      <TextField
+        label={LABELS.password}
+        type="password"
+        autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+        value={password}
+        onChange={setPassword}
+        testId="auth-password"
+        required
+      />
       {mode === 'signup' && (
-        <label>
-          Display name, as the others in a session will see it
-          <input
-            value={displayName}
-            maxLength={80}
-            autoComplete="nickname"
-            onChange={(e) => setDisplayName(e.target.value)}
-            data-testid="auth-display-name"
-            required
-          />
-        </label>
+        <TextField
+          label="Display name, as the others in a session will see it"
+          value={displayName}
+          maxLength={80}
+          autoComplete="nickname"
+          onChange={setDisplayName}
+          testId="auth-display-name"
+          required
+        />
       )}
       {mode === 'signup' && invite && (
         <p className="form-note">You are signing up with the invitation this link carries.</p>

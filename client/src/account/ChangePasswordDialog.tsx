@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { PASSWORD_MIN_LENGTH, changePasswordBodySchema } from '@maskroom/shared';
 import { changePassword } from '../api/auth.js';
 import { Dialog } from '../app/Dialog.js';
+import { TextField } from '../app/TextField.js';
 import { ErrorNote } from '../library/ErrorNote.js';
 import { formIssue } from './formIssue.js';
 
@@ -59,36 +60,30 @@ export function ChangePasswordDialog({ onClose }: { onClose(): void }) {
             if (!busy) void submit();
           }}
         >
-          <label>
-            Current password
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.target.value)}
-              data-testid="current-password"
-            />
-          </label>
-          <label>
-            New password (at least {PASSWORD_MIN_LENGTH} characters)
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-              data-testid="new-password"
-            />
-          </label>
-          <label>
-            New password again
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={again}
-              onChange={(e) => setAgain(e.target.value)}
-              data-testid="confirm-password"
-            />
-          </label>
+          <TextField
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={setCurrent}
+            testId="current-password"
+          />
+          <TextField
+            label={`New password (at least ${PASSWORD_MIN_LENGTH} characters)`}
+            type="password"
+            autoComplete="new-password"
+            value={next}
+            onChange={setNext}
+            testId="new-password"
+          />
+          <TextField
+            label="New password again"
+            type="password"
+            autoComplete="new-password"
+            value={again}
+            onChange={setAgain}
+            testId="confirm-password"
+          />
           {problem !== null && <ErrorNote error={problem} testId="password-error" />}
           <div className="form-actions">
             <button type="button" className="btn" onClick={onClose} disabled={busy}>

@@ -11,17 +11,8 @@ import {
   type Video,
   type VideoId,
 } from '@maskroom/shared';
-import {
-  ApiError,
-  errorFromResponse,
-  failedRequest,
-  getJson,
-  identityHeaders,
-  parseAnswer,
-  seg,
-  sendJson,
-  type RequestOptions,
-} from './http.js';
+import { getJson, seg, sendJson, type RequestOptions } from './http.js';
+import { postWithProgress, type ProgressOptions } from './upload.js';
 
 export async function listVideos(opts?: RequestOptions): Promise<Video[]> {
   return (await getJson('/api/videos', videoListSchema, opts)).videos;
@@ -52,76 +43,27 @@ export function newUploadId(): string {
   return `up-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-export interface UploadProgress {
-  readonly sentBytes: number;
-  /** Null when the browser cannot tell the request's size. */
-  readonly totalBytes: number | null;
-}
+export type { UploadProgress } from './upload.js';
 
-export interface UploadOptions {
+export interface UploadOptions extends ProgressOptions {
   /** Sent as `x-maskroom-upload-id`, so `getUpload(uploadId)` follows the ingest; default: fresh. */
   readonly uploadId?: string;
   readonly title?: string;
-  /** Bytes of the request body sent so far. */
-  readonly onProgress?: (progress: UploadProgress) => void;
-  /** Every byte is sent; the server is now probing and extracting frames. */
-  readonly onSent?: () => void;
-  readonly signal?: AbortSignal;
 }
 
-/**
- * `POST /api/videos` as multipart, resolving once the server has extracted the frames. Uses
- * XMLHttpRequest because fetch reports no upload progress.
- */
+/** `POST /api/videos` as multipart, resolving once the server has extracted the frames. */
 export function uploadVideo(file: Blob, opts: UploadOptions = {}): Promise<CreateVideoResponse> {
-  const route = 'POST /api/videos';
-  const uploadId = opts.uploadId ?? newUploadId();
-  return new Promise<CreateVideoResponse>((resolve, reject) => {
-    if (opts.signal?.aborted) {
-      reject(failedRequest(route, opts.signal.reason, opts.signal));
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    const onAbort = (): void => xhr.abort();
-    const done = (): void => opts.signal?.removeEventListener('abort', onAbort);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    xhr.open('POST', '/api/videos');
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.setRequestHeader(UPLOAD_ID_HEADER, uploadId);
-    for (const [name, value] of Object.entries(identityHeaders())) xhr.setRequestHeader(name, value);
-
-    xhr.upload.onprogress = (e) => {
-      opts.onProgress?.({ sentBytes: e.loaded, totalBytes: e.lengthComputable ? e.total : null });
-    };
-    xhr.upload.onload = () => opts.onSent?.();
-    xhr.onload = () => {
-      done();
-      const requestId = xhr.getResponseHeader('x-request-id');
-      if (xhr.status < 200 || xhr.status >= 300) {
-        reject(errorFromResponse(route, xhr.status, xhr.responseText, requestId));
-        return;
-      }
-      try {
-        resolve(parseAnswer(route, createVideoResponseSchema, xhr.responseText, xhr.status, requestId));
-      } catch (error) {
-        reject(error instanceof ApiError ? error : failedRequest(route, error));
-      }
-    };
-    // The server closes the connection on an early refusal (e.g. FILE_TOO_LARGE) before the body
-    // is sent; browsers then report a network error although an answer may have arrived.
-    xhr.onerror = () => {
-      done();
-      reject(failedRequest(route, new Error('network error')));
-    };
-    xhr.onabort = () => {
-      done();
-      reject(failedRequest(route, new DOMException('aborted', 'AbortError'), opts.signal));
-    };
-
-    const form = new FormData();
-    if (opts.title !== undefined && opts.title.trim() !== '') form.append('title', opts.title);
-    form.append('file', file, file instanceof File ? file.name : 'video');
-    xhr.send(form);
+  const form = new FormData();
+  if (opts.title !== undefined && opts.title.trim() !== '') form.append('title', opts.title);
+  form.append('file', file, file instanceof File ? file.name : 'video');
+  return postWithProgress({
+    onProgress: opts.onProgress,
+    onSent: opts.onSent,
+    signal: opts.signal,
+    path: '/api/videos',
+    route: 'POST /api/videos',
+    body: form,
+    schema: createVideoResponseSchema,
+    headers: { [UPLOAD_ID_HEADER]: opts.uploadId ?? newUploadId() },
   });
 }

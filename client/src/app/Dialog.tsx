@@ -7,13 +7,15 @@ export interface DialogProps {
   readonly children: ReactNode;
   /** Escape, a click outside and the ✕ call it; null while something must not be interrupted. */
   readonly onClose: (() => void) | null;
+  /** `alertdialog` for a question that interrupts, such as confirming a deletion. */
+  readonly role?: 'dialog' | 'alertdialog';
 }
 
 /**
  * A small modal: focus moves into it (its first field or button) and back where it was on close.
  * The workspace's shortcuts must be switched off by its owner while it is open.
  */
-export function Dialog({ title, testId, children, onClose }: DialogProps) {
+export function Dialog({ title, testId, children, onClose, role = 'dialog' }: DialogProps) {
   const box = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
   useEffect(() => {
@@ -43,14 +45,7 @@ export function Dialog({ title, testId, children, onClose }: DialogProps) {
         if (e.target === e.currentTarget) onClose?.();
       }}
     >
-      <div
-        ref={box}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-label={title}
-        data-testid={testId}
-      >
+      <div ref={box} className="dialog" role={role} aria-modal="true" aria-label={title} data-testid={testId}>
         <header className="dialog-header">
           <h2>{title}</h2>
           <button

@@ -4,14 +4,13 @@
  * documents (runExport.ts) with a progress bar and Cancel; the page never blocks on it.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ExportFormat, ObjectId, ObjectRecord } from '@maskroom/shared';
+import { exportZipName, type ExportFormat, type ObjectId, type ObjectRecord } from '@maskroom/shared';
 import { Dialog } from '../app/Dialog.js';
 import { ErrorNote } from '../library/ErrorNote.js';
 import type { SessionConnection } from '../session/connection.js';
 import {
   FORMAT_CHOICES,
   approvedCount,
-  downloadName,
   initialForm,
   optionsFromForm,
   type ExportForm,
@@ -65,7 +64,7 @@ export function ExportDialog(props: ExportDialogProps) {
 
   const start = (): void => {
     if (!checked.ok || !props.conn || run.current) return;
-    const fileName = downloadName(props.title);
+    const fileName = exportZipName(props.title);
     const current = startExport({
       conn: props.conn,
       videoId: props.videoId,
@@ -119,7 +118,7 @@ export function ExportDialog(props: ExportDialogProps) {
         <fieldset className="export-formats" disabled={running}>
           <legend>Formats</legend>
           {FORMAT_CHOICES.map((c) => (
-            <label key={c.format} className="export-check" title={c.hint}>
+            <label key={c.format} className="form-check" title={c.hint}>
               <input
                 type="checkbox"
                 checked={form.formats.has(c.format)}
@@ -160,7 +159,7 @@ export function ExportDialog(props: ExportDialogProps) {
         </fieldset>
 
         <fieldset disabled={running}>
-          <label className="export-check">
+          <label className="form-check">
             <input
               type="checkbox"
               checked={form.includeImages}
@@ -170,7 +169,7 @@ export function ExportDialog(props: ExportDialogProps) {
             <span>Include the frames as JPEG images</span>
           </label>
           <label
-            className="export-check"
+            className="form-check"
             title={approved === 0 ? 'No object has been approved by a reviewer yet.' : undefined}
           >
             <input
@@ -191,7 +190,7 @@ export function ExportDialog(props: ExportDialogProps) {
 
         <fieldset disabled={running || objects.size === 0}>
           <legend>Merge</legend>
-          <label className="export-check">
+          <label className="form-check">
             <input
               type="checkbox"
               checked={form.mergeInstance}
@@ -212,7 +211,7 @@ export function ExportDialog(props: ExportDialogProps) {
               <ul className="export-objects">
                 {[...objects].map(([id, o]) => (
                   <li key={id}>
-                    <label className="export-check">
+                    <label className="form-check">
                       <input
                         type="checkbox"
                         checked={form.checked.has(id)}
@@ -229,7 +228,7 @@ export function ExportDialog(props: ExportDialogProps) {
               </ul>
             </div>
           )}
-          <label className="export-check">
+          <label className="form-check">
             <input
               type="checkbox"
               checked={form.oneClass}
@@ -256,7 +255,7 @@ export function ExportDialog(props: ExportDialogProps) {
         )}
 
         {running && (
-          <div className="export-running">
+          <div className="form-progress">
             <progress
               max={1}
               value={fraction}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectId, ObjectRecord, UserId } from '@maskroom/shared';
-import { downloadName, initialForm, optionsFromForm, type ExportForm } from './exportForm.js';
+import { initialForm, optionsFromForm, type ExportForm } from './exportForm.js';
 
 const object = (status: 'approved' | 'pending'): ObjectRecord => ({
   className: 'car',
@@ -60,12 +60,5 @@ describe('optionsFromForm', () => {
     expect(problem(form({ mergeInstance: true, checked: new Set([a]) }))).toMatch(/two objects/);
     expect(problem(form({ onlyApproved: true }), new Map([[b, object('pending')]]))).toMatch(/approved/);
     expect(problem(form({ onlyApproved: true }))).toBeNull();
-  });
-});
-
-describe('downloadName', () => {
-  it('keeps safe characters only', () => {
-    expect(downloadName('My clip: take 2/3')).toBe('My_clip_take_23.zip');
-    expect(downloadName('***')).toBe('maskroom-export.zip');
   });
 });

@@ -96,15 +96,3 @@ export function optionsFromForm(
   }
   return { ok: true, options: parsed.data };
 }
-
-/** A download name from the session's title: letters, digits, `-_.` and spaces as `_`. */
-export function downloadName(title: string): string {
-  const base = title
-    .normalize('NFKD')
-    .replace(/[^\w.\- ]+/g, '')
-    .trim()
-    .replace(/\s+/g, '_')
-    .replace(/^\.+/, '')
-    .slice(0, 100);
-  return `${base || 'maskroom-export'}.zip`;
-}

@@ -71,8 +71,8 @@ export function ImportDialog(props: ImportDialogProps) {
       mode,
       ...(kind === 'davis-png' ? { frame } : {}),
       signal: controller.signal,
-      onProgress: (sentBytes, total) =>
-        setState({ step: 'sending', percent: uploadPercent(sentBytes, total), sent: false }),
+      onProgress: (p) =>
+        setState({ step: 'sending', percent: uploadPercent(p.sentBytes, p.totalBytes), sent: false }),
       onSent: () => setState({ step: 'sending', percent: null, sent: true }),
     }).then(
       (answer) => {
@@ -141,7 +141,7 @@ export function ImportDialog(props: ImportDialogProps) {
         )}
         <fieldset className="import-mode" disabled={sending}>
           <legend>Into this session</legend>
-          <label className="import-check">
+          <label className="form-check">
             <input
               type="radio"
               name="import-mode"
@@ -154,7 +154,7 @@ export function ImportDialog(props: ImportDialogProps) {
             />
             <span>Add as new objects</span>
           </label>
-          <label className="import-check">
+          <label className="form-check">
             <input
               type="radio"
               name="import-mode"
@@ -173,7 +173,7 @@ export function ImportDialog(props: ImportDialogProps) {
         )}
 
         {sending && (
-          <div className="import-running">
+          <div className="form-progress">
             {state.sent || state.percent === null ? (
               <progress aria-label="Import progress" data-testid="import-progress" />
             ) : (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMaskroomError } from '@maskroom/shared';
-import { attachmentHeader, exportOptionsFromParams, zipFileName } from './options.js';
+import { attachmentHeader, exportOptionsFromParams } from './options.js';
 
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
@@ -62,9 +62,6 @@ describe('exportOptionsFromParams', () => {
 
 describe('download names', () => {
   it('keeps a safe ASCII name and the full title in UTF-8', () => {
-    expect(zipFileName('Street scene #4 (night)')).toBe('Street_scene_4_night.zip');
-    expect(zipFileName('../../etc/passwd')).toBe('etcpasswd.zip');
-    expect(zipFileName('日本')).toBe('maskroom-export.zip');
     const header = attachmentHeader('Café "quoted"\n');
     expect(header).toContain('filename="Cafe_quoted.zip"');
     expect(header).toContain(`filename*=UTF-8''Caf%C3%A9%20%22quoted%22_.zip`);

@@ -3,7 +3,7 @@
  * &images=1&approved=1`) and the command line's flags alike — validated by the shared
  * `exportOptionsSchema`, so both surfaces accept exactly what the builders accept.
  */
-import { MaskroomError, exportOptionsSchema, type ExportOptions } from '@maskroom/shared';
+import { MaskroomError, exportOptionsSchema, exportZipName, type ExportOptions } from '@maskroom/shared';
 
 /** Parameter values as they arrive: a string, repeated strings, or absent. */
 export type ExportParams = Readonly<Record<string, unknown>>;
@@ -86,18 +86,6 @@ export function exportOptionsFromParams(params: ExportParams, numFrames: number)
   return parsed.data;
 }
 
-/** A file name for the ZIP: the title's letters, digits and a few marks, never empty. */
-export function zipFileName(title: string): string {
-  const base = title
-    .normalize('NFKD')
-    .replace(/[^\w.\- ]+/g, '')
-    .trim()
-    .replace(/\s+/g, '_')
-    .replace(/^\.+/, '')
-    .slice(0, 100);
-  return `${base || 'maskroom-export'}.zip`;
-}
-
 /** `Content-Disposition` for a download named after `title` (ASCII fallback + RFC 5987 UTF-8). */
 export function attachmentHeader(title: string): string {
   const cleaned = [...title]
@@ -105,7 +93,7 @@ export function attachmentHeader(title: string): string {
     .join('')
     .slice(0, 150);
   const utf8 = `${cleaned || 'maskroom-export'}.zip`;
-  return `attachment; filename="${zipFileName(title)}"; filename*=UTF-8''${rfc5987(utf8)}`;
+  return `attachment; filename="${exportZipName(title)}"; filename*=UTF-8''${rfc5987(utf8)}`;
 }
 
 /** Percent-encoding for RFC 5987 values, which also reserve the marks encodeURIComponent keeps. */

@@ -3,6 +3,7 @@
  * the contour tracer and the PNG rows need, at a cost that grows with the box, not the frame.
  */
 import { parseRuns } from '../rle/counts.js';
+import { boundsOfRuns } from '../rle/geometry.js';
 
 export interface MaskCrop {
   /** Row-major 0/1 bytes, `(ch + 2) × (cw + 2)`: the box plus a zero border. */
@@ -25,33 +26,10 @@ let scratch = new Uint8Array(0);
  */
 export function decodeCrop(counts: string, height: number, width: number): MaskCrop {
   const runs = parseRuns(counts, height * width);
-  // Box from the runs (as rle.bbox), computed here to avoid a second parse.
-  let xs = Infinity;
-  let xe = -1;
-  let ys = Infinity;
-  let ye = -1;
-  let pos = 0;
-  for (let j = 0; j < runs.length; j++) {
-    const c = runs[j]!;
-    if ((j & 1) === 1 && c > 0) {
-      const last = pos + c - 1;
-      const xa = Math.floor(pos / height);
-      const xb = Math.floor(last / height);
-      if (xa < xs) xs = xa;
-      if (xb > xe) xe = xb;
-      if (xa < xb) {
-        ys = 0;
-        ye = height - 1;
-      } else {
-        const ya = pos - xa * height;
-        const yb = last - xa * height;
-        if (ya < ys) ys = ya;
-        if (yb > ye) ye = yb;
-      }
-    }
-    pos += c;
-  }
-  if (xe < 0) return { data: new Uint8Array(0), stride: 2, x0: 0, y0: 0, cw: 0, ch: 0 };
+  // The box from the same parse (as rle.bbox), not a second one.
+  const box = boundsOfRuns(runs, height);
+  if (box === null) return { data: new Uint8Array(0), stride: 2, x0: 0, y0: 0, cw: 0, ch: 0 };
+  const { xs, ys, xe, ye } = box;
   const cw = xe - xs + 1;
   const ch = ye - ys + 1;
   const stride = cw + 2;
@@ -59,7 +37,7 @@ export function decodeCrop(counts: string, height: number, width: number): MaskC
   if (scratch.length < size) scratch = new Uint8Array(Math.max(size, scratch.length * 2));
   const data = scratch.subarray(0, size);
   data.fill(0);
-  pos = 0;
+  let pos = 0;
   for (let j = 0; j < runs.length; j++) {
     let c = runs[j]!;
     if ((j & 1) === 1) {

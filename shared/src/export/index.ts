@@ -2,7 +2,7 @@
  * Export builders (issue 8): COCO, YOLO-seg, binary PNG and DAVIS PNG, as files or one streamed
  * ZIP, pure TypeScript for Web Workers and Node. Layout: docs/export.md.
  */
-export { EXPORT_FORMATS, exportOptionsSchema } from './options.js';
+export { EXPORT_FORMATS, exportOptionsSchema, exportZipName } from './options.js';
 export type { ExportFormat, ExportOptions } from './options.js';
 export { exportSourceFromDocs } from './source.js';
 export type { ExportSource } from './source.js';

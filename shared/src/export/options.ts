@@ -64,3 +64,18 @@ export const exportOptionsSchema: z.ZodType<ExportOptions> = z
     check(o.mergeInstances, 'mergeInstances');
     check(o.mergeClasses, 'mergeClasses');
   });
+
+/**
+ * The ZIP's file name from the session's title: letters, digits, `-_.`, spaces as `_`, never empty
+ * and never hidden, so the same title downloads under the same name from the dialog and the server.
+ */
+export function exportZipName(title: string): string {
+  const base = title
+    .normalize('NFKD')
+    .replace(/[^\w.\- ]+/g, '')
+    .trim()
+    .replace(/\s+/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 100);
+  return `${base || 'maskroom-export'}.zip`;
+}

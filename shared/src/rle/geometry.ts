@@ -30,14 +30,20 @@ export function area(counts: RleString | string, height?: number, width?: number
   return sum;
 }
 
+/** Inclusive pixel bounds of a mask: columns `xs..xe`, rows `ys..ye`. */
+export interface RunBounds {
+  readonly xs: number;
+  readonly ys: number;
+  readonly xe: number;
+  readonly ye: number;
+}
+
 /**
- * Bounding box `[x, y, w, h]` in pixels, exactly as pycocotools' `toBbox`: `[0, 0, 0, 0]` for an
- * empty mask; a mask whose run crosses from one column into the next spans the full height, since
- * it covers the bottom of one column and the top of the next.
+ * Bounds of already parsed column-major runs of a frame `height` pixels tall, or `null` for an
+ * empty mask. Internal to the package (not part of the `rle` API): the export's crop decoder
+ * needs the box and the runs from one parse.
  */
-export function bbox(counts: RleString | string, height: number, width: number): PixelBox {
-  const total = checkSize(height, width);
-  const runs = parseRuns(counts, total);
+export function boundsOfRuns(runs: Uint32Array, height: number): RunBounds | null {
   const h = height;
   let xs = Infinity;
   let xe = -1;
@@ -64,8 +70,19 @@ export function bbox(counts: RleString | string, height: number, width: number):
     }
     pos += c;
   }
-  if (xe < 0) return [0, 0, 0, 0] as unknown as PixelBox;
-  return [xs, ys, xe - xs + 1, ye - ys + 1] as unknown as PixelBox;
+  return xe < 0 ? null : { xs, ys, xe, ye };
+}
+
+/**
+ * Bounding box `[x, y, w, h]` in pixels, exactly as pycocotools' `toBbox`: `[0, 0, 0, 0]` for an
+ * empty mask; a mask whose run crosses from one column into the next spans the full height, since
+ * it covers the bottom of one column and the top of the next.
+ */
+export function bbox(counts: RleString | string, height: number, width: number): PixelBox {
+  const total = checkSize(height, width);
+  const b = boundsOfRuns(parseRuns(counts, total), height);
+  if (b === null) return [0, 0, 0, 0] as unknown as PixelBox;
+  return [b.xs, b.ys, b.xe - b.xs + 1, b.ye - b.ys + 1] as unknown as PixelBox;
 }
 
 /**
