@@ -97,6 +97,7 @@ ErrorCode = Literal[
     "SIGNUP_CLOSED",
     "NOT_FOUND",
     "RATE_LIMITED",
+    "UNAVAILABLE",
     "INTERNAL",
 ]
 """Mirrors the table in the schema file (a test checks they agree)."""

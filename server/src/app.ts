@@ -14,6 +14,9 @@ import { importRoutes, isImportUpload, type ImportRoutesDeps } from './http/impo
 import { exportRoutes, type ExportRoutesDeps } from './http/export.js';
 import { callerResolver, resolveCaller, type CallerResolver } from './auth/caller.js';
 import { refuseCrossSite } from './auth/csrf.js';
+import { refuseWhileDraining, type InFlight } from './http/draining.js';
+import { countRequests, metricsRoutes } from './http/metrics.js';
+import type { ServerMetrics } from './metrics/ServerMetrics.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -32,6 +35,10 @@ export interface AppDeps {
   readonly review?: ReviewRoutesDeps;
   readonly imports?: ImportRoutesDeps;
   readonly exports?: ExportRoutesDeps;
+  /** `GET /api/metrics` and request/error counts; absent in tests of the bare HTTP shell. */
+  readonly metrics?: { readonly registry: ServerMetrics; readonly token: string | undefined };
+  /** Graceful shutdown: requests in flight are counted; while draining new ones are refused. */
+  readonly lifecycle?: { readonly draining: () => boolean; readonly inFlight: InFlight };
 }
 
 /** Answers about a logged-in caller are theirs alone: no shared cache may keep them. */
@@ -46,12 +53,20 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestId);
+  const metrics = deps.metrics?.registry;
+  if (metrics) app.use(countRequests(metrics));
+  if (deps.lifecycle) {
+    app.use(deps.lifecycle.inFlight.track);
+    app.use(refuseWhileDraining(deps.lifecycle.draining, (code) => metrics?.httpErrors.inc({ code })));
+  }
 
   const api = express.Router();
   api.use(refuseCrossSite);
   const json = express.json({ limit: '1mb' });
   api.use((req, res, next) => (isImportUpload(req) ? next() : json(req, res, next)));
   api.use(healthRouter(deps.health, deps.version));
+  if (deps.metrics)
+    api.use(metricsRoutes({ metrics: deps.metrics.registry, token: deps.metrics.token, log: deps.log }));
   api.use(resolveCaller(deps.caller ?? callerResolver(null)));
   api.use(noStoreForCallers);
   api.use(authRoutes(deps.auth ?? { auth: null }));
@@ -65,6 +80,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', api);
 
   app.use(clientRouter(deps.clientDir));
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, metrics));
   return app;
 }

@@ -24,6 +24,8 @@ const envSchema = z.object({
   MASKROOM_INGEST_CONCURRENCY: z.coerce.number().int().positive().default(2),
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
+  MASKROOM_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  MASKROOM_SHUTDOWN_GRACE_SEC: z.coerce.number().min(0).default(20),
 });
 
 export type AuthMode = 'local' | 'accounts';
@@ -46,6 +48,10 @@ export interface Config {
   readonly localWorker: boolean;
   readonly python: string | undefined;
   readonly ingest: IngestConfig;
+  /** Bearer token that lets a scraper read `GET /api/metrics` from other machines (else loopback only). */
+  readonly metricsToken: string | undefined;
+  /** How long shutdown waits for running propagations and requests before handing them back. */
+  readonly shutdownGraceMs: number;
 }
 
 export interface IngestConfig {
@@ -94,6 +100,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localWorker:
       e.MASKROOM_LOCAL_WORKER === 'on' || (e.MASKROOM_LOCAL_WORKER === 'auto' && e.MASKROOM_AUTH === 'local'),
     python: e.MASKROOM_PYTHON,
+    metricsToken: e.MASKROOM_METRICS_TOKEN,
+    shutdownGraceMs: e.MASKROOM_SHUTDOWN_GRACE_SEC * 1000,
     ingest: {
       maxUploadBytes: Math.floor(e.MASKROOM_MAX_UPLOAD_MB * 1024 * 1024),
       maxDurationSec: e.MASKROOM_MAX_DURATION_SEC,

@@ -21,11 +21,21 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    log.info('shutting down', { signal });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    log.info('shutting down', { signal, graceMs: config.shutdownGraceMs });
+    // The grace period covers propagations and requests; the rest (sockets, log, database) is quick.
+    setTimeout(() => {
+      log.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000).unref();
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        log.info('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error('shutdown failed', { err });
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -16,7 +16,7 @@ import { SessionAccess } from './auth/SessionAccess.js';
 import { LocalAuthorizer, RoleAuthorizer, type Authorizer } from './collab/access.js';
 import { createCollab, type Collab } from './collab/Collab.js';
 import type { Config } from './config.js';
-import { JobIndex, VideoStore, openDatabase, type Database } from './db/index.js';
+import { DocLog, JobIndex, VideoStore, openDatabase, type Database } from './db/index.js';
 import { Dispatcher } from './dispatch/Dispatcher.js';
 import { LocalWorker } from './dispatch/LocalWorker.js';
 import { Segmentation } from './segment/Segmentation.js';
@@ -26,6 +26,8 @@ import { resolveFfmpegTools } from './ingest/index.js';
 import type { Logger } from './log.js';
 import { DataDir } from './storage/DataDir.js';
 import { DataDirLock } from './storage/lock.js';
+import { InFlight } from './http/draining.js';
+import { ServerMetrics } from './metrics/ServerMetrics.js';
 import { SessionMedia } from './videos/SessionMedia.js';
 import { VideoService } from './videos/VideoService.js';
 
@@ -46,6 +48,15 @@ export interface RunningServer {
   readonly segmentation: Segmentation;
   /** Local mode's child worker, when one was started. */
   readonly localWorker: LocalWorker | undefined;
+  readonly metrics: ServerMetrics;
+  /** Whether `close` has begun: new requests and sockets are refused. */
+  isDraining(): boolean;
+  /**
+   * Graceful shutdown (DESIGN §9): refuses new requests and sockets, waits up to the configured
+   * grace for running propagations and requests, hands back the propagations still running (their
+   * lease lets another instance resume them), closes the sockets once every update received is in
+   * the log, then the workers' socket and the database. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -68,9 +79,16 @@ export async function startServer(
 ): Promise<RunningServer> {
   const cleanups: Array<() => Promise<void>> = [];
   let closing: Promise<void> | undefined;
+  let draining = false;
+  /** Set once the server listens: what shutdown waits for before the cleanups. */
+  let drain: (() => Promise<void>) | undefined;
+  const metrics = new ServerMetrics();
+  const inFlight = new InFlight();
   // Idempotent: the steps run once, last started first.
   const cleanup = (): Promise<void> =>
     (closing ??= (async () => {
+      draining = true;
+      await drain?.().catch((e: unknown) => log.error('draining failed', { err: e }));
       for (const fn of [...cleanups].reverse())
         await fn().catch((e: unknown) => log.error('shutdown step failed', { err: e }));
     })());
@@ -122,6 +140,21 @@ export async function startServer(
         ),
     });
     cleanups.push(() => collab.close());
+    metrics.bind({
+      db: database.db,
+      collab: {
+        connections: () => collab.hocuspocus.getConnectionsCount(),
+        documents: () => collab.hocuspocus.getDocumentsCount(),
+      },
+      dispatcher: {
+        queueDepths: () => dispatcher.queueDepths(),
+        workerSummaries: () => dispatcher.workerSummaries(),
+        get dropped() {
+          return dispatcher.dropped;
+        },
+      },
+      draining: () => draining,
+    });
     const videos = new VideoService({
       store,
       dataDir,
@@ -129,6 +162,7 @@ export async function startServer(
       config: config.ingest,
       instanceId,
       log: log.child({ component: 'videos' }),
+      metrics,
       onSessionDeleted: (session) => {
         media.forget(session);
         evictSession(collab, session);
@@ -157,7 +191,11 @@ export async function startServer(
       jobs: new JobIndex(database.db),
       dataDir,
       log,
+      instanceId,
+      docLog: new DocLog(database.db),
+      metrics,
     });
+    cleanups.push(() => segmentation.close());
 
     await videos.sweep();
     const sweeper = setInterval(() => {
@@ -174,7 +212,10 @@ export async function startServer(
       health: {
         db: async () => ({ ok: await database.ping(), driver: database.driver }),
         workers: () => dispatcher.workerSummaries(),
+        draining: () => draining,
       },
+      metrics: { registry: metrics, token: config.metricsToken },
+      lifecycle: { draining: () => draining, inFlight },
       videos: {
         store,
         service: videos,
@@ -206,7 +247,14 @@ export async function startServer(
         docs: collab.docs,
         numFramesOf: async (s) => (await media.get(s))?.numFrames ?? null,
       },
-      exports: { access, docs: collab.docs, store, dataDir, log: log.child({ component: 'export' }) },
+      exports: {
+        access,
+        docs: collab.docs,
+        store,
+        dataDir,
+        log: log.child({ component: 'export' }),
+        metrics,
+      },
       imports: {
         access,
         service: new ImportService({
@@ -219,16 +267,32 @@ export async function startServer(
 
     const http = app.listen(config.port, config.host);
     http.on('upgrade', (req, socket, head) => {
+      if (draining) {
+        // Clients reconnect (with backoff) and the load balancer sends them to another instance.
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
       if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {
       http.once('listening', resolve);
       http.once('error', reject);
     });
+    drain = async () => {
+      // Stop accepting connections; idle keep-alive ones close, busy ones answer 503 to their
+      // next request (refuseWhileDraining).
+      http.close();
+      const deadline = Date.now() + config.shutdownGraceMs;
+      if (!(await segmentation.allSettled(config.shutdownGraceMs)))
+        log.warn('propagations still running after the grace period: handing them back');
+      if (!(await inFlight.idle(Math.max(0, deadline - Date.now()))))
+        log.warn('requests still running after the grace period', { requests: inFlight.size });
+    };
     cleanups.push(
       () =>
         new Promise<void>((resolve) => {
-          http.close(() => resolve());
+          if (http.listening) http.close(() => resolve());
+          else resolve();
           http.closeAllConnections();
         }),
     );
@@ -244,6 +308,8 @@ export async function startServer(
       workerEndpoint,
       segmentation,
       localWorker,
+      metrics,
+      isDraining: () => draining,
       close: cleanup,
     };
   } catch (error) {

@@ -164,6 +164,11 @@ export const ERROR_CODES = {
     retryable: true,
     description: 'Too many requests; slow down and retry later.',
   },
+  UNAVAILABLE: {
+    httpStatus: 503,
+    retryable: true,
+    description: 'This server instance is shutting down; retry (the load balancer sends you to another).',
+  },
   INTERNAL: {
     httpStatus: 500,
     retryable: false,

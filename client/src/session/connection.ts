@@ -83,7 +83,8 @@ export class SessionConnection {
     this.origin = opts.origin;
     this.#around = opts.around ?? 1;
     const base = opts.baseUrl ?? window.location.origin;
-    const url = `${base.replace(/^http/, 'ws')}/collab?${LOCAL_NAME_PARAM}=${encodeURIComponent(opts.name)}`;
+    // `session` lets a load balancer keep a session's sockets on one server instance (DESIGN §9).
+    const url = `${base.replace(/^http/, 'ws')}/collab?session=${encodeURIComponent(this.sessionId)}&${LOCAL_NAME_PARAM}=${encodeURIComponent(opts.name)}`;
     this.socket = new HocuspocusProviderWebsocket({ url, delay: 250, minDelay: 250, maxDelay: 4000 });
     this.socket.on('status', ({ status }: { status: WebSocketStatus }) => {
       const socket: SocketState =

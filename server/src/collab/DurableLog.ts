@@ -60,6 +60,8 @@ export class DurableLog implements Extension {
   private readonly readOnlyForFrame = new WeakSet<Connection>();
   /** Per connection, how many updates are held back, and the clock (per client) they reach. */
   private readonly heldBack = new WeakMap<Connection, { count: number; to: Map<number, number> }>();
+  /** Appends and compactions under way: shutdown waits for them before the database closes. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: DurableLogOptions) {
     this.compactAfterRows = opts.compactAfterRows ?? 200;
@@ -115,7 +117,7 @@ export class DurableLog implements Extension {
       return;
     }
     try {
-      await this.opts.log.append(documentName, payload);
+      await this.track(this.opts.log.append(documentName, payload));
       this.opts.onAppend?.(documentName, payload.length);
     } catch (error) {
       this.opts.logger.warn('append failed: closing the socket so the client resends', {
@@ -138,9 +140,30 @@ export class DurableLog implements Extension {
   }
 
   async onStoreDocument({ documentName }: onStoreDocumentPayload): Promise<void> {
-    const pending = await this.opts.log.pending(documentName);
-    if (pending.rows < this.compactAfterRows) return;
-    const result = await this.opts.log.compact(documentName);
-    this.opts.logger.debug('compacted', { documentName, ...result });
+    await this.track(
+      (async () => {
+        const pending = await this.opts.log.pending(documentName);
+        if (pending.rows < this.compactAfterRows) return;
+        const result = await this.opts.log.compact(documentName);
+        this.opts.logger.debug('compacted', { documentName, ...result });
+      })(),
+    );
+  }
+
+  /**
+   * Waits for the appends under way: a client's update received just before its socket was closed
+   * is still stored (and the client, never acknowledged, resends it elsewhere anyway).
+   */
+  async onDestroy(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.then(
+      () => this.inFlight.delete(work),
+      () => this.inFlight.delete(work),
+    );
+    return work;
   }
 }

@@ -127,14 +127,23 @@ export const sessions = pgTable('sessions', {
 /**
  * Which session a propagation job belongs to, so `GET /api/jobs/:id` finds the job's record in
  * that session's document from any server instance. The job's state lives in the document.
+ * While a job runs, the instance running it holds a lease on it (`owner_instance` until
+ * `lease_until`, renewed as it runs); a lease left to expire means its instance died, and another
+ * instance takes the job over. A finished job has no lease (`lease_until` null).
  */
-export const jobs = pgTable('jobs', {
-  id: text('id').primaryKey(),
-  sessionId: text('session_id')
-    .notNull()
-    .references(() => sessions.id, { onDelete: 'cascade' }),
-  createdAt: createdAt(),
-});
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    ownerInstance: text('owner_instance'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('jobs_lease_until_idx').on(t.leaseUntil)],
+);
 
 /**
  * The durable Yjs update log (DESIGN §4): every update is appended before it is acknowledged.

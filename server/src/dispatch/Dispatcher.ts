@@ -124,6 +124,13 @@ export class Dispatcher {
     return this.workers.summaries();
   }
 
+  /** Requests queued or running, per session (metrics). */
+  queueDepths(): Map<SessionId, number> {
+    const depths = new Map<SessionId, number>();
+    for (const p of this.pending.values()) depths.set(p.session, (depths.get(p.session) ?? 0) + 1);
+    return depths;
+  }
+
   /** Notified whenever a worker joins or leaves. */
   onWorkersChanged(listener: () => void): () => void {
     this.workerListeners.add(listener);

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { MaskroomError, httpErrorResponse, isMaskroomError } from '@maskroom/shared';
 import type { Logger } from '../log.js';
+import type { ServerMetrics } from '../metrics/ServerMetrics.js';
 
 /** Unknown `/api/*` routes answer the same error shape as every other failure. */
 export const apiNotFound: RequestHandler = (req, _res, next) => {
@@ -11,10 +12,11 @@ export const apiNotFound: RequestHandler = (req, _res, next) => {
  * The one place an error becomes an HTTP response: `{error: {code, message, requestId}}` with
  * the status that the code carries in `shared` (DESIGN §6).
  */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+export function errorHandler(log: Logger, metrics?: ServerMetrics): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const { status, body } = httpErrorResponse(fromExpress(err), req.requestId);
+    metrics?.httpErrors.inc({ code: body.error.code });
     const retryAfter = isMaskroomError(err) ? err.details?.['retryAfterSec'] : undefined;
     if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     if (status >= 500) log.error('request failed', { requestId: req.requestId, err });

@@ -6,6 +6,7 @@ import type { VideoStore } from '../db/index.js';
 import { attachmentHeader, exportOptionsFromParams } from '../export/options.js';
 import { frameImagesOf, liveDocStates, loadExportSource } from '../export/sessionSource.js';
 import type { Logger } from '../log.js';
+import type { Histogram } from '../metrics/registry.js';
 import type { DataDir } from '../storage/DataDir.js';
 import { pathId } from './validate.js';
 
@@ -15,6 +16,8 @@ export interface ExportRoutesDeps {
   readonly store: VideoStore;
   readonly dataDir: DataDir;
   readonly log: Logger;
+  /** Export durations, by outcome (`ok`, `aborted`: the client went away, `failed`). */
+  readonly metrics?: { readonly exportSeconds: Pick<Histogram, 'startTimer'> };
 }
 
 /**
@@ -53,6 +56,7 @@ export function exportRoutes(deps: ExportRoutesDeps): Router {
       'Content-Disposition': attachmentHeader(source.meta.title || video.title),
       'Cache-Control': 'no-store',
     });
+    const timed = deps.metrics?.exportSeconds.startTimer();
     try {
       await exportZip(
         source,
@@ -64,7 +68,9 @@ export function exportRoutes(deps: ExportRoutesDeps): Router {
         },
         { signal: abort.signal },
       );
+      timed?.({ outcome: abort.signal.aborted ? 'aborted' : 'ok' });
     } catch (error) {
+      timed?.({ outcome: abort.signal.aborted ? 'aborted' : 'failed' });
       if (abort.signal.aborted) return;
       deps.log.error('export failed mid-stream', { requestId: req.requestId, session, err: error });
       res.destroy(error instanceof Error ? error : new Error(String(error)));

@@ -8,6 +8,8 @@ import {
   MaskroomError,
   chunkCount,
   chunkIndexOf,
+  mainDocName,
+  maskChunkDocName,
   paletteColor,
   type FrameIndex,
   type JobId,
@@ -25,7 +27,8 @@ import {
   type UserId,
 } from '@maskroom/shared';
 import type { SessionDocs } from '../collab/SessionDocs.js';
-import type { JobIndex } from '../db/index.js';
+import { persistRelayed } from '../cluster/persist-relayed.js';
+import type { DocLog, JobIndex } from '../db/index.js';
 import type { Dispatcher, ReplayRequest, SessionSource } from '../dispatch/Dispatcher.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
@@ -38,6 +41,19 @@ const PROGRESS_INTERVAL_MS = 200;
 /** Attempts of a propagation across worker failures. */
 const MAX_ATTEMPTS = 3;
 
+/**
+ * How an instance holds the propagations it runs (DESIGN §9): a lease of `ms`, renewed every
+ * `renewMs`; every `scanMs` (and at start) it looks for jobs whose lease expired (their instance
+ * died) and takes them over. `ms` is several renewals long so that a slow database round trip
+ * does not hand a healthy job to another instance.
+ */
+export interface LeaseTiming {
+  readonly ms: number;
+  readonly renewMs: number;
+  readonly scanMs: number;
+}
+export const DEFAULT_LEASE: LeaseTiming = { ms: 6_000, renewMs: 1_500, scanMs: 2_000 };
+
 export interface SegmentationDeps {
   readonly dispatcher: Dispatcher;
   readonly docs: SessionDocs;
@@ -45,12 +61,26 @@ export interface SegmentationDeps {
   readonly jobs: JobIndex;
   readonly dataDir: DataDir;
   readonly log: Logger;
+  /**
+   * This server instance: with it, the propagations run here are leased to it and jobs of dead
+   * instances are taken over. Without it (tests of one instance) jobs carry no lease.
+   */
+  readonly instanceId?: string;
+  readonly lease?: LeaseTiming;
+  /** The durable log, to which a takeover first saves what the dead instance only relayed. */
+  readonly docLog?: DocLog;
+  readonly metrics?: { readonly framesWritten: { inc(): void } };
 }
 
 interface RunningJob {
   readonly id: JobId;
   readonly session: SessionId;
   cancelled: boolean;
+  /**
+   * The job is no longer this instance's to finish: its lease went to another instance, or it was
+   * handed back at shutdown. Its end is not written to the document (the new owner writes it).
+   */
+  released: boolean;
   reqId: RequestId | undefined;
   /** Settles when the job has ended (set right after the job starts). */
   finished: Promise<void>;
@@ -59,9 +89,40 @@ interface RunningJob {
 export class Segmentation {
   private readonly running = new Map<SessionId, RunningJob>();
   private readonly log: Logger;
+  private readonly lease: LeaseTiming;
+  private scanner: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
+  private closed = false;
 
   constructor(private readonly deps: SegmentationDeps) {
     this.log = deps.log.child({ component: 'segmentation' });
+    this.lease = deps.lease ?? DEFAULT_LEASE;
+    if (deps.instanceId !== undefined) {
+      this.scanner = setInterval(() => void this.takeOverExpired(), this.lease.scanMs);
+      this.scanner.unref();
+      void this.takeOverExpired();
+    }
+  }
+
+  /**
+   * Stops taking jobs over and hands the running ones back: they stop here, stay `running` in
+   * their documents, and their leases expire at once so that another instance (or this one's
+   * next start) resumes them. Call `settled` first to let them finish instead.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.scanner) clearInterval(this.scanner);
+    await this.scanning;
+    await Promise.all(
+      [...this.running.values()].map(async (run) => {
+        run.released = true;
+        await this.cancel(run);
+        if (this.deps.instanceId !== undefined)
+          await this.deps.jobs
+            .release(run.id, this.deps.instanceId, { expire: true })
+            .catch((e: unknown) => this.log.warn('could not hand a job back', { job: run.id, err: e }));
+      }),
+    );
   }
 
   /** Frames, size and prompt log of a session, as a worker needs them to open it. */
@@ -235,7 +296,11 @@ export class Segmentation {
     await this.cancelRunning(session);
 
     const id = newId<JobId>('job');
-    await this.deps.jobs.record(id, session);
+    await this.deps.jobs.record(
+      id,
+      session,
+      this.deps.instanceId !== undefined ? { owner: this.deps.instanceId, ms: this.lease.ms } : undefined,
+    );
     const framesTotal =
       body.direction === 'forward'
         ? source.numFrames - startFrame
@@ -254,13 +319,127 @@ export class Segmentation {
       at: Date.now(),
     };
     await this.deps.docs.writeMain(session, WRITER, (main) => main.jobs.put(id, job));
+    this.start(id, session, source, job, prompts.objects);
+    return id;
+  }
 
-    const run: RunningJob = { id, session, cancelled: false, reqId: undefined, finished: Promise.resolve() };
-    run.finished = this.runJob(run, source, job, prompts.objects).finally(() => {
+  private start(
+    id: JobId,
+    session: SessionId,
+    source: SessionSource,
+    job: JobRecord,
+    objects: ObjectId[],
+  ): void {
+    const run: RunningJob = {
+      id,
+      session,
+      cancelled: false,
+      released: false,
+      reqId: undefined,
+      finished: Promise.resolve(),
+    };
+    run.finished = this.runLeased(run, source, job, objects).finally(() => {
       if (this.running.get(session) === run) this.running.delete(session);
     });
     this.running.set(session, run);
-    return id;
+  }
+
+  /** Runs a job while renewing its lease; a lost lease or a cancel seen in the document stops it. */
+  private async runLeased(
+    run: RunningJob,
+    source: SessionSource,
+    job: JobRecord,
+    objects: ObjectId[],
+  ): Promise<void> {
+    const owner = this.deps.instanceId;
+    if (owner === undefined) return this.runJob(run, source, job, objects);
+    const renew = async (): Promise<void> => {
+      if (run.released || run.cancelled) return;
+      const held = await this.deps.jobs.renew(run.id, owner, this.lease.ms);
+      if (!held) {
+        this.log.warn('job lease lost to another instance', { job: run.id });
+        run.released = true;
+        await this.cancel(run);
+        return;
+      }
+      // A cancel made through another instance reaches the document only.
+      const status = await this.deps.docs.readMain(run.session, (main) => main.jobs.get(run.id)?.status);
+      if (status === 'cancelled') await this.cancel(run);
+    };
+    const renewer = setInterval(() => {
+      renew().catch((e: unknown) => this.log.warn('job lease renewal failed', { job: run.id, err: e }));
+    }, this.lease.renewMs);
+    try {
+      await this.runJob(run, source, job, objects);
+    } finally {
+      clearInterval(renewer);
+      if (!run.released)
+        await this.deps.jobs
+          .release(run.id, owner)
+          .catch((e: unknown) => this.log.warn('could not release a job lease', { job: run.id, err: e }));
+    }
+  }
+
+  /**
+   * Takes over the jobs whose instance died (their lease expired) and resumes each from its start
+   * frame with this instance's workers, as a retry after a lost worker does. Only while this
+   * instance has a worker that can propagate: without one the job would fail, where another
+   * instance could finish it.
+   */
+  private takeOverExpired(): Promise<void> {
+    if (this.scanning || this.closed) return this.scanning ?? Promise.resolve();
+    const owner = this.deps.instanceId;
+    if (owner === undefined) return Promise.resolve();
+    this.scanning = (async () => {
+      while (!this.closed && this.deps.dispatcher.supports((c) => c.propagate)) {
+        const mine = [...this.running.values()].map((r) => r.id);
+        const claimed = await this.deps.jobs.claimExpired(owner, this.lease.ms, mine);
+        if (!claimed) return;
+        await this.resume(claimed.id, claimed.session, owner).catch(async (e: unknown) => {
+          this.log.warn('could not take a job over', { job: claimed.id, err: e });
+          await this.deps.jobs.release(claimed.id, owner, { expire: true });
+        });
+      }
+    })()
+      .catch((e: unknown) => this.log.warn('looking for jobs to take over failed', { err: e }))
+      .finally(() => {
+        this.scanning = undefined;
+      });
+    return this.scanning;
+  }
+
+  private async resume(id: JobId, session: SessionId, owner: string): Promise<void> {
+    const state = await this.deps.docs.readMain(session, (main) => ({
+      job: main.jobs.get(id),
+      objects: [...main.objects.list().keys()],
+    }));
+    const { job } = state;
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) {
+      // It ended, but its instance died before letting go of it.
+      await this.deps.jobs.release(id, owner);
+      return;
+    }
+    if (this.running.has(session)) {
+      // A newer propagation of the session runs here: it superseded this one.
+      await this.deps.docs.writeMain(session, WRITER, (main) =>
+        main.jobs.update(id, { status: 'cancelled' }),
+      );
+      await this.deps.jobs.release(id, owner);
+      return;
+    }
+    const source = await this.source(session);
+    if (this.deps.docLog) {
+      const names = [
+        mainDocName(session),
+        ...Array.from({ length: chunkCount(source.numFrames) }, (_, k) => maskChunkDocName(session, k)),
+      ];
+      for (const name of names) {
+        if (await persistRelayed(this.deps.docs, this.deps.docLog, name))
+          this.log.info('saved what a lost instance had only relayed', { doc: name });
+      }
+    }
+    this.log.info('propagation taken over from a lost instance', { job: id, session });
+    this.start(id, session, source, job, state.objects);
   }
 
   async cancelJob(id: JobId): Promise<void> {
@@ -289,6 +468,14 @@ export class Segmentation {
   /** Waits for the running propagation of a session, if any (tests, shutdown). */
   async settled(session: SessionId): Promise<void> {
     await this.running.get(session)?.finished;
+  }
+
+  /** Waits for every running propagation to end, at most `timeoutMs`; false if some still run. */
+  async allSettled(timeoutMs: number): Promise<boolean> {
+    const all = Promise.all([...this.running.values()].map((r) => r.finished)).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+    return Promise.race([all, late]).finally(() => clearTimeout(timer));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -346,6 +533,7 @@ export class Segmentation {
                   by: job.by,
                   scope,
                 });
+                this.deps.metrics?.framesWritten.inc();
                 seenThisAttempt++;
                 framesDone = Math.max(framesDone, r.progress?.framesDone ?? seenThisAttempt);
                 await writeProgress(false);
@@ -360,6 +548,7 @@ export class Segmentation {
       await writeProgress(true, { status: 'done' });
     } catch (error) {
       const e = asMaskroomError(error);
+      if (run.released) return;
       const status = e.code === 'CANCELLED' || run.cancelled ? 'cancelled' : 'failed';
       await writeProgress(true, { status, ...(status === 'failed' ? { error: e.message } : {}) }).catch(
         () => undefined,

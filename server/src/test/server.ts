@@ -32,6 +32,8 @@ export async function startTestServer(
     // Tests bring their own workers on a free port.
     MASKROOM_WORKER_ENDPOINT: 'tcp://127.0.0.1:*',
     MASKROOM_LOCAL_WORKER: 'off',
+    // Tests close servers with work still running: do not wait the production grace period.
+    MASKROOM_SHUTDOWN_GRACE_SEC: '1',
     ...opts.env,
   });
   const server = await startServer(

@@ -22,7 +22,7 @@ export interface TestWorker {
 export async function startWorker(
   server: RunningServer,
   id: string,
-  opts: { heartbeatMs?: number } = {},
+  opts: { heartbeatMs?: number; maxSessions?: number } = {},
 ): Promise<TestWorker> {
   const args = [
     '-m',
@@ -37,6 +37,7 @@ export async function startWorker(
     id,
   ];
   if (opts.heartbeatMs !== undefined) args.push('--heartbeat-ms', String(opts.heartbeatMs));
+  if (opts.maxSessions !== undefined) args.push('--max-sessions', String(opts.maxSessions));
   const child = spawn(resolvePython(process.env.MASKROOM_PYTHON), args, {
     stdio: ['ignore', 'ignore', process.env.MASKROOM_TEST_LOG === '1' ? 'inherit' : 'ignore'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },

@@ -24,6 +24,7 @@ import { newId } from '../ids.js';
 import { IngestQueue, ingestVideo, type FfmpegTools } from '../ingest/index.js';
 import type { Logger } from '../log.js';
 import type { DataDir } from '../storage/DataDir.js';
+import type { Histogram } from '../metrics/registry.js';
 
 /** Progress is written to the database at most this often (others read it from there). */
 const PROGRESS_INTERVAL_MS = 500;
@@ -47,6 +48,8 @@ export interface VideoServiceDeps {
   readonly log: Logger;
   /** Called after a session's rows are deleted, to close its open documents. */
   readonly onSessionDeleted?: (session: SessionId) => void;
+  /** Ingest durations, by outcome (`ok` or the error code). */
+  readonly metrics?: { readonly ingestSeconds: Pick<Histogram, 'startTimer'> };
 }
 
 export class VideoService {
@@ -65,6 +68,7 @@ export class VideoService {
     const ilog = log.child({ videoId: id });
     let created = false;
     const progress = throttledProgress(store, id, ilog);
+    const timed = this.deps.metrics?.ingestSeconds.startTimer();
 
     try {
       await mkdir(tmp, { recursive: true });
@@ -156,6 +160,7 @@ export class VideoService {
         initialDoc,
       );
       ilog.info('video ready', { sessionId, numFrames: result.numFrames });
+      timed?.({ outcome: 'ok' });
       return done;
     } catch (error) {
       progress.stop();
@@ -170,6 +175,7 @@ export class VideoService {
         error instanceof MaskroomError
           ? error
           : new MaskroomError('INGEST_FAILED', 'the video could not be ingested', { cause: error });
+      timed?.({ outcome: known.code });
       (known.code === 'INTERNAL' || known.code === 'INGEST_FAILED' ? ilog.error : ilog.info)(
         'ingest failed',
         {
