@@ -4,6 +4,7 @@
  * tab has) that subscribe to documents and report when they observed what the bench wrote, and
  * one-off fresh clients that time a cold load.
  */
+import { leaveBench, serveBench } from '../child.js';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
 import { MaskChunkDoc, rle, type FrameIndex } from '@maskroom/shared';
@@ -166,15 +167,9 @@ async function handle(msg: ToFleet): Promise<void> {
     }
     case 'exit':
       for (const name of [...groups.keys()]) for (const c of groups.get(name)!.clients) c.destroy();
-      process.disconnect?.();
-      setTimeout(() => process.exit(0), 100).unref();
+      leaveBench();
       return;
   }
 }
 
-process.on('message', (msg: ToFleet) => {
-  handle(msg).catch((e: unknown) =>
-    send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
-  );
-});
-send({ type: 'ready' });
+serveBench<ToFleet>(handle);

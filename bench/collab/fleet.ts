@@ -2,118 +2,64 @@
  * The bench's side of the client fleet (`clients.ts` in a child process): requests and the
  * answers they wait for.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ChildChannel } from '../child.js';
 import type { FromFleet, ToFleet } from './protocol.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-type Of<T extends FromFleet['type']> = Extract<FromFleet, { type: T }>;
-
-interface Waiter {
-  match(m: FromFleet): boolean;
-  resolve(m: FromFleet): void;
-  reject(e: Error): void;
-}
-
 export class Fleet {
-  private readonly waiters = new Set<Waiter>();
   /** `group\ndoc\nkey` → the resolver of the write waiting for it. */
   private readonly seenWaiters = new Map<string, (at: number[]) => void>();
-  private failure: Error | null = null;
+  private channel!: ChildChannel<ToFleet, FromFleet>;
 
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (m: FromFleet) => this.dispatch(m));
-    child.on('exit', (code, signal) => {
-      if (code !== 0) this.fail(new Error(`client fleet exited (code ${code}, signal ${signal})`));
-    });
-  }
+  private constructor() {}
 
   /** Starts the fleet process (TypeScript through tsx, like the bench itself). */
   static async start(): Promise<Fleet> {
-    const child = fork(path.join(here, 'clients.ts'), [], {
-      execArgv: ['--conditions=@maskroom/source', '--import', 'tsx', '--max-old-space-size=8192'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    const fleet = new Fleet();
+    fleet.channel = await ChildChannel.start<ToFleet, FromFleet>({
+      script: path.join(here, 'clients.ts'),
+      label: 'client fleet',
+      execArgv: ['--max-old-space-size=8192'],
+      // `seen` reports go to the write that registered for them, not to a request.
+      intercept: (m) => {
+        if (m.type !== 'seen') return false;
+        const id = `${m.group}\n${m.doc}\n${m.key}`;
+        const resolve = fleet.seenWaiters.get(id);
+        if (resolve) {
+          fleet.seenWaiters.delete(id);
+          resolve(m.at);
+        }
+        return true;
+      },
     });
-    const fleet = new Fleet(child);
-    await fleet.wait('ready', () => true, 60_000);
     return fleet;
   }
 
-  private dispatch(m: FromFleet): void {
-    if (m.type === 'error') {
-      this.fail(new Error(`client fleet: ${m.message}`));
-      return;
-    }
-    if (m.type === 'seen') {
-      const id = `${m.group}\n${m.doc}\n${m.key}`;
-      const resolve = this.seenWaiters.get(id);
-      if (resolve) {
-        this.seenWaiters.delete(id);
-        resolve(m.at);
-      }
-      return;
-    }
-    for (const w of this.waiters) {
-      if (w.match(m)) {
-        this.waiters.delete(w);
-        w.resolve(m);
-        return;
-      }
-    }
-  }
-
-  private fail(e: Error): void {
-    this.failure ??= e;
-    for (const w of this.waiters) w.reject(e);
-    this.waiters.clear();
-  }
-
   send(msg: ToFleet): void {
-    if (this.failure) throw this.failure;
-    this.child.send(msg);
+    this.channel.send(msg);
   }
 
   /** The next message of `type` that `match` accepts. */
   wait<T extends FromFleet['type']>(
     type: T,
-    match: (m: Of<T>) => boolean,
+    match: (m: Extract<FromFleet, { type: T }>) => boolean = () => true,
     timeoutMs = 120_000,
-  ): Promise<Of<T>> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise<Of<T>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`timed out waiting for the fleet's ${type}`));
-      }, timeoutMs);
-      const waiter: Waiter = {
-        match: (m) => m.type === type && match(m as Of<T>),
-        resolve: (m) => {
-          clearTimeout(timer);
-          resolve(m as Of<T>);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      this.waiters.add(waiter);
-    });
+  ): Promise<Extract<FromFleet, { type: T }>> {
+    return this.channel.wait(type, match, timeoutMs);
   }
 
   /** Sends `msg` and waits for its answer. */
-  async request<T extends FromFleet['type']>(
+  request<T extends FromFleet['type']>(
     msg: ToFleet,
     type: T,
-    match: (m: Of<T>) => boolean = () => true,
+    match: (m: Extract<FromFleet, { type: T }>) => boolean = () => true,
     timeoutMs?: number,
-  ): Promise<Of<T>> {
-    const answer = this.wait(type, match, timeoutMs);
-    this.send(msg);
-    return answer;
+  ): Promise<Extract<FromFleet, { type: T }>> {
+    return this.channel.request(msg, type, match, timeoutMs);
   }
-
   /** When every client of `group` has seen `key` in `doc` (register before writing it). */
   seen(group: string, doc: string, key: string, timeoutMs = 30_000): Promise<number[]> {
     return new Promise<number[]>((resolve, reject) => {
@@ -135,12 +81,7 @@ export class Fleet {
     return m.userMs + m.systemMs;
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || !this.child.connected) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.send({ type: 'exit' } satisfies ToFleet);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.channel.stop();
   }
 }

@@ -35,9 +35,10 @@
  *   npm run bench -- collab [--frames 900] [--objects 20] [--clients 10] [--writes 300]
  *                           [--batch 8] [--reps 1] [--seed 1] [--fast-bytea] [--no-toast-compression]
  */
+import { formatMs, loadAverage, markdownTable, sleep } from '../report.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Server as BareServer } from '@hocuspocus/server';
@@ -92,21 +93,11 @@ function pct(xs: readonly number[], p: number): number {
 }
 const median = (xs: readonly number[]): number => pct(xs, 0.5);
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ms = formatMs;
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
-const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
+const load = loadAverage;
 
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
+const table = markdownTable;
 
 // --- database and server -------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@
  * states replace each other). An edit counts as acknowledged when its provider's unsynced count
  * returns to zero after it (the server acknowledges only what is in the durable log).
  */
+import { leaveBench, serveBench } from '../child.js';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { MainDoc, seededRandom, type FrameIndex, type ObjectId } from '@maskroom/shared';
@@ -328,15 +329,9 @@ async function handle(msg: ToCollaborators): Promise<void> {
     }
     case 'exit':
       for (const g of groups.values()) for (const m of g.members) m.client.destroy();
-      process.disconnect?.();
-      setTimeout(() => process.exit(0), 100).unref();
+      leaveBench();
       return;
   }
 }
 
-process.on('message', (msg: ToCollaborators) => {
-  handle(msg).catch((e: unknown) =>
-    send({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
-  );
-});
-send({ type: 'ready' });
+serveBench<ToCollaborators>(handle);

@@ -23,9 +23,10 @@
  *   npm run bench -- load [--clients 50] [--sessions 5] [--session-clients 10] [--seconds 20]
  *                         [--renames-per-sec 0.2] [--presence-per-sec 2] [--video-seconds 4] [--seed 1]
  */
+import { formatMs, loadAverage, markdownTable, sleep } from '../report.js';
 import { openAsBlob } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -48,7 +49,7 @@ import { startTestServer, type TestServer } from '../../server/src/test/server.j
 import { makeSegmentableVideo, startWorker, type TestWorker } from '../../server/src/test/workers.js';
 import { positiveArg } from '../args.js';
 import { now } from '../collab/protocol.js';
-import { Crew } from './crew.js';
+import { startCrew, type Crew } from './crew.js';
 import { ProcSampler, type ProcSummary } from './procstat.js';
 import type { EditRates, GroupCheck, GroupLatency } from './protocol.js';
 
@@ -65,23 +66,12 @@ function pct(xs: readonly number[], p: number): number {
   const s = Float64Array.from(xs).sort();
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
 }
-const ms = (x: number): string =>
-  Number.isNaN(x) ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+const ms = formatMs;
 const mb = (bytes: number): string => (Number.isNaN(bytes) ? '–' : (bytes / 1e6).toFixed(0));
 const pc = (x: number): string => (Number.isNaN(x) ? '–' : x.toFixed(0));
-const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
-const load = (): string =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
+const load = loadAverage;
 
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
+const table = markdownTable;
 
 // --- sessions through the HTTP API, as the browser makes them --------------------------------------
 
@@ -405,7 +395,7 @@ export async function run(args: string[]): Promise<void> {
     // sessions all propagate rather than queue for a slot.
     worker = await startWorker(server, 'w-load', { maxSessions: 8 });
     const video = await makeSegmentableVideo(dir, videoSeconds);
-    crew = await Crew.start();
+    crew = await startCrew();
     const workerPid = worker.process.pid;
     if (workerPid === undefined) throw new Error('the worker has no pid');
     sampler = new ProcSampler({ server: process.pid, worker: workerPid, clients: crew.pid });
