@@ -43,7 +43,7 @@ export function readRepoFacts(root: string): RepoFacts {
     config.indexOf('const envSchema'),
     config.indexOf('});', config.indexOf('const envSchema')),
   );
-  const serverEnv = new Set([...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):\s*z\./gm)].map((m) => m[1]!));
+  const serverEnv = new Set([...schema.matchAll(/^\s+([A-Z][A-Z0-9_]*):\s*z\s*\./gm)].map((m) => m[1]!));
 
   const pkgDir = path.join(root, 'gpu-worker/maskroom_worker');
   const pySources = listPy(pkgDir).map((f) => readFileSync(f, 'utf8'));

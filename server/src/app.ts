@@ -51,7 +51,7 @@ const noStoreForCallers: express.RequestHandler = (req, res, next) => {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(requestId);
   const metrics = deps.metrics?.registry;
   if (metrics) app.use(countRequests(metrics));

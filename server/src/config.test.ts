@@ -9,6 +9,17 @@ describe('loadConfig', () => {
     expect(c.dataDir).toBe(path.resolve('./data'));
   });
 
+  it('believes forwarded headers from loopback by default, or from the proxies it is told', () => {
+    expect(loadConfig({}).trustProxy).toBe('loopback');
+    expect(loadConfig({ MASKROOM_TRUST_PROXY: 'loopback, uniquelocal, 10.1.0.0/16' }).trustProxy).toBe(
+      'loopback, uniquelocal, 10.1.0.0/16',
+    );
+    expect(loadConfig({ MASKROOM_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    for (const bad of ['everyone', '10.0.0.0/33', '300.1.1.1', 'loopback,,', '10.0.0.0/8/1', 'fe80::/129']) {
+      expect(() => loadConfig({ MASKROOM_TRUST_PROXY: bad }), bad).toThrow(ConfigError);
+    }
+  });
+
   it('refuses a non-loopback address in local mode (it has no login)', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(ConfigError);
     expect(() => loadConfig({ HOST: '192.0.2.1', MASKROOM_AUTH: 'local' })).toThrow(/loopback/);

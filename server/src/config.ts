@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -25,6 +26,13 @@ const envSchema = z.object({
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
   MASKROOM_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  MASKROOM_TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .refine(
+      isTrustProxy,
+      'a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, IPs and CIDRs',
+    ),
   MASKROOM_SHUTDOWN_GRACE_SEC: z.coerce.number().min(0).default(20),
 });
 
@@ -50,6 +58,11 @@ export interface Config {
   readonly ingest: IngestConfig;
   /** Bearer token that lets a scraper read `GET /api/metrics` from other machines (else loopback only). */
   readonly metricsToken: string | undefined;
+  /**
+   * Which proxies' `X-Forwarded-*` headers are believed (Express `trust proxy`): the client's
+   * address (rate limits, metrics access) and whether it came over HTTPS (the `Secure` cookie).
+   */
+  readonly trustProxy: string | number;
   /** How long shutdown waits for running propagations and requests before handing them back. */
   readonly shutdownGraceMs: number;
 }
@@ -101,6 +114,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.MASKROOM_LOCAL_WORKER === 'on' || (e.MASKROOM_LOCAL_WORKER === 'auto' && e.MASKROOM_AUTH === 'local'),
     python: e.MASKROOM_PYTHON,
     metricsToken: e.MASKROOM_METRICS_TOKEN,
+    trustProxy: /^\d+$/.test(e.MASKROOM_TRUST_PROXY)
+      ? Number(e.MASKROOM_TRUST_PROXY)
+      : e.MASKROOM_TRUST_PROXY,
     shutdownGraceMs: e.MASKROOM_SHUTDOWN_GRACE_SEC * 1000,
     ingest: {
       maxUploadBytes: Math.floor(e.MASKROOM_MAX_UPLOAD_MB * 1024 * 1024),
@@ -112,4 +128,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ffprobePath: e.FFPROBE_PATH,
     },
   };
+}
+
+const TRUST_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** What Express' `trust proxy` accepts: a hop count, or names, addresses and subnets. */
+function isTrustProxy(value: string): boolean {
+  if (/^\d{1,3}$/.test(value)) return true;
+  return value.split(',').every((part) => {
+    const item = part.trim();
+    if (TRUST_NAMES.has(item)) return true;
+    const [address, prefix, ...rest] = item.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    const bits = Number(prefix);
+    return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+  });
 }

@@ -86,6 +86,21 @@ describe('the session cookie', () => {
     expect(secure.attributes.get('httponly')).toBe(true);
   });
 
+  it('believes X-Forwarded-Proto only from the proxies MASKROOM_TRUST_PROXY names', async () => {
+    // A server told to trust only a private network: this test's loopback client is not its proxy.
+    const strict = await startAccountsServer({ trustProxy: '10.0.0.0/8' });
+    try {
+      const account = await signUp(strict.server, 'Proxy Pia');
+      const forged = await login(strict.server, account.email, account.password, {
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(forged.status).toBe(200);
+      expect(sessionSetCookie(forged.headers)!.attributes.has('secure')).toBe(false);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('holds <id>.<secret> with at least 64 random bits, different on every log-in', async () => {
     const account = await signUp(env.server, 'Token Tia');
     const tokens = [account.token];

@@ -18,10 +18,17 @@ export interface AccountsServer {
 
 /** A real server in accounts mode (open sign-up unless said otherwise) on its own database. */
 export async function startAccountsServer(
-  opts: { clock?: FakeClock; signup?: 'open' | 'invite'; db?: TestDatabase } = {},
+  opts: {
+    clock?: FakeClock;
+    signup?: 'open' | 'invite';
+    db?: TestDatabase;
+    /** `MASKROOM_TRUST_PROXY` (default: loopback). */
+    trustProxy?: string;
+  } = {},
 ): Promise<AccountsServer> {
   const db = opts.db ?? (await openPgliteTestDatabase());
-  const env = { MASKROOM_AUTH: 'accounts', MASKROOM_SIGNUP: opts.signup ?? 'open' };
+  const env: Record<string, string> = { MASKROOM_AUTH: 'accounts', MASKROOM_SIGNUP: opts.signup ?? 'open' };
+  if (opts.trustProxy !== undefined) env['MASKROOM_TRUST_PROXY'] = opts.trustProxy;
   const server = await startTestServer({
     database: db,
     env,
