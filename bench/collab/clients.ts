@@ -8,7 +8,7 @@ import { leaveBench, serveBench } from '../child.js';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
 import { MaskChunkDoc, rle, type FrameIndex } from '@maskroom/shared';
-import { connectClient, type TestClient } from '../../server/src/test/collab-client.js';
+import { connectClient, whenSynced, type TestClient } from '../../server/src/test/collab-client.js';
 import { now, type ColdResult, type FromFleet, type ToFleet, type WatchMode } from './protocol.js';
 
 const MASKS = 'masks';
@@ -29,17 +29,6 @@ interface Group {
 
 const groups = new Map<string, Group>();
 
-function whenSynced(provider: HocuspocusProvider): Promise<void> {
-  if (provider.isSynced) return Promise.resolve();
-  return new Promise((resolve) => {
-    const onSynced = ({ state }: { state: boolean }): void => {
-      if (!state) return;
-      provider.off('synced', onSynced);
-      resolve();
-    };
-    provider.on('synced', onSynced);
-  });
-}
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -13,7 +13,7 @@ import { leaveBench, serveBench } from '../child.js';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import * as Y from 'yjs';
 import { MainDoc, seededRandom, type FrameIndex, type ObjectId } from '@maskroom/shared';
-import { connectClient, type TestClient } from '../../server/src/test/collab-client.js';
+import { connectClient, whenSynced, type TestClient } from '../../server/src/test/collab-client.js';
 import { now } from '../collab/protocol.js';
 import type {
   AckedEdit,
@@ -100,17 +100,6 @@ interface Group {
 
 const groups = new Map<string, Group>();
 
-function whenSynced(provider: HocuspocusProvider): Promise<void> {
-  if (provider.isSynced) return Promise.resolve();
-  return new Promise((resolve) => {
-    const onSynced = ({ state }: { state: boolean }): void => {
-      if (!state) return;
-      provider.off('synced', onSynced);
-      resolve();
-    };
-    provider.on('synced', onSynced);
-  });
-}
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

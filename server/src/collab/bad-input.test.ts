@@ -17,6 +17,7 @@ import {
   type ObjectId,
   type SessionId,
   type UserId,
+  seededRandom,
 } from '@maskroom/shared';
 import { MAX_MESSAGE_BYTES } from './Collab.js';
 import { CLOSE_INVALID_UPDATE } from './DurableLog.js';
@@ -36,7 +37,7 @@ import {
   type Incoming,
 } from '../test/raw-collab.js';
 import { startTestServer, type TestServer } from '../test/server.js';
-import { docJson, maskRecord, prng, replayLog, uploadTestSession } from '../test/session-content.js';
+import { docJson, maskRecord, replayLog, uploadTestSession } from '../test/session-content.js';
 
 let server: TestServer;
 let db: TestDatabase;
@@ -64,7 +65,7 @@ beforeAll(async () => {
       createdBy: 'local' as UserId,
       createdAt: 1,
     });
-    const rand = prng(3);
+    const rand = seededRandom(3);
     for (const frame of [1, 2, 70])
       new MaskChunkDoc(client.doc(names[frame < 64 ? 1 : 2]!), frame < 64 ? 0 : 1).setMask(
         frame as FrameIndex,
@@ -165,7 +166,7 @@ describe('malformed frames', () => {
   });
 
   it('closes the document on a well-framed update with a corrupt payload (SyncStep2 or Update)', async () => {
-    const rand = prng(11);
+    const rand = seededRandom(11);
     for (const syncType of [SyncType.Step2, SyncType.Update]) {
       const garbage = Uint8Array.from({ length: 300 }, () => Math.floor(rand() * 256));
       garbage[0] = 3; // three struct groups follow, supposedly

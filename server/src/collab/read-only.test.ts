@@ -21,6 +21,7 @@ import {
   type ObjectId,
   type SessionId,
   type UserId,
+  seededRandom,
 } from '@maskroom/shared';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import { LocalAuthorizer } from './access.js';
@@ -30,7 +31,7 @@ import { openPgliteTestDatabase, type TestDatabase } from '../db/testing.js';
 import { connectClient, eventually, type TestClient } from '../test/collab-client.js';
 import { RawCollabSocket, SyncType } from '../test/raw-collab.js';
 import { startTestServer, type TestServer } from '../test/server.js';
-import { maskRecord, prng, replayLog, uploadTestSession } from '../test/session-content.js';
+import { maskRecord, replayLog, uploadTestSession } from '../test/session-content.js';
 
 let server: TestServer;
 let db: TestDatabase;
@@ -122,7 +123,7 @@ describe('read-only connections', () => {
       const rowsBefore = [await logRows(main), await logRows(chunk0)];
 
       // The viewer edits both documents (a UI bug, or a hostile client).
-      const rand = prng(7);
+      const rand = seededRandom(7);
       new MainDoc(viewer.doc(main)).objects.create('obj_viewer' as ObjectId, objectInit('sneaky'));
       new MaskChunkDoc(viewer.doc(chunk0), 0).setMask(
         3 as FrameIndex,
@@ -189,7 +190,7 @@ describe('read-only connections', () => {
       new MaskChunkDoc(mine, 0).setMask(
         9 as FrameIndex,
         'obj_raw' as ObjectId,
-        maskRecord(prng(9), 'local', 'r'),
+        maskRecord(seededRandom(9), 'local', 'r'),
       );
       const update = Y.encodeStateAsUpdate(mine);
       for (const syncType of [SyncType.Update, SyncType.Step2]) {

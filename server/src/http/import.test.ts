@@ -18,10 +18,11 @@ import {
   type MetaRecord,
   type ObjectRecord,
   type SessionId,
+  seededRandom,
 } from '@maskroom/shared';
 import { openPgliteTestDatabase, type TestDatabase } from '../db/testing.js';
 import { startTestServer, type TestServer } from '../test/server.js';
-import { prng, uploadTestSession } from '../test/session-content.js';
+import { uploadTestSession } from '../test/session-content.js';
 
 let server: TestServer;
 let db: TestDatabase;
@@ -66,7 +67,7 @@ async function post(body: Uint8Array | string, query = '', type = 'application/j
   });
 }
 
-const rand = prng(42);
+const rand = seededRandom(42);
 function randomMask(): Uint8Array {
   const { width: w, height: h } = meta;
   const mask = new Uint8Array(w * h);

@@ -17,6 +17,7 @@ import {
   type ObjectId,
   type SessionId,
   type UserId,
+  seededRandom,
 } from '@maskroom/shared';
 import { openPgliteTestDatabase, type TestDatabase } from '../db/testing.js';
 import {
@@ -30,7 +31,7 @@ import {
   type ApiClient,
 } from '../test/accounts.js';
 import { SyncType, syncFrame, type Incoming, type RawCollabSocket } from '../test/raw-collab.js';
-import { maskRecord, prng, replayLog } from '../test/session-content.js';
+import { maskRecord, replayLog } from '../test/session-content.js';
 import { startAccountsServer, type AccountsServer } from './fixtures.js';
 
 let db: TestDatabase;
@@ -119,7 +120,7 @@ const maskUpdate = (objId: string, frame: number, by: string): Uint8Array => {
   new MaskChunkDoc(doc, 0).setMask(
     frame as FrameIndex,
     objId as ObjectId,
-    maskRecord(prng(frame), userIdOf(by), 'ref'),
+    maskRecord(seededRandom(frame), userIdOf(by), 'ref'),
   );
   return Y.encodeStateAsUpdate(doc);
 };

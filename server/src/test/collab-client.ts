@@ -83,3 +83,16 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Resolves when `provider` has synced (at once if it has). */
+export function whenSynced(provider: HocuspocusProvider): Promise<void> {
+  if (provider.isSynced) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onSynced = ({ state }: { state: boolean }): void => {
+      if (!state) return;
+      provider.off('synced', onSynced);
+      resolve();
+    };
+    provider.on('synced', onSynced);
+  });
+}

@@ -20,6 +20,7 @@ import {
   type PixelBox,
   type SessionId,
   type UserId,
+  seededRandom,
 } from '@maskroom/shared';
 import type { HocuspocusProvider } from '@hocuspocus/provider';
 import type { DB } from '../db/index.js';
@@ -43,18 +44,6 @@ export async function uploadTestSession(
   const body = createVideoResponseSchema.parse(await res.json());
   if (!body.video.media) throw new Error('the uploaded video is not ready');
   return { session: body.session.id, numFrames: body.video.media.numFrames };
-}
-
-/** A deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A string shaped like a COCO compressed RLE `counts` string ('0'..'o'), of `length` chars. */
@@ -120,7 +109,7 @@ export class SessionWriter {
     seed: number,
     readonly ledger: Ledger,
   ) {
-    this.rand = prng(seed);
+    this.rand = seededRandom(seed);
     this.providers = sessionDocNames(session, numFrames).map((n) => client.open(n));
   }
 
