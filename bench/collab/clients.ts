@@ -29,7 +29,6 @@ interface Group {
 
 const groups = new Map<string, Group>();
 
-
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);

@@ -100,7 +100,6 @@ interface Group {
 
 const groups = new Map<string, Group>();
 
-
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
