@@ -9,7 +9,14 @@
  */
 import type { Hocuspocus } from '@hocuspocus/server';
 import * as Y from 'yjs';
-import { MainDoc, MaskChunkDoc, mainDocName, maskChunkDocName, type SessionId } from '@maskroom/shared';
+import {
+  MainDoc,
+  MaskroomError,
+  MaskChunkDoc,
+  mainDocName,
+  maskChunkDocName,
+  type SessionId,
+} from '@maskroom/shared';
 import type { DocLog } from '../db/index.js';
 import type { Logger } from '../log.js';
 
@@ -64,11 +71,11 @@ export class SessionDocs {
 
   /** Reads the live document (loading it if needed) without writing. */
   async read<T>(docName: string, fn: (doc: Y.Doc) => T): Promise<T> {
-    if (this.closed) throw new Error('SessionDocs is closed');
+    if (this.closed) throw shuttingDown();
     const held = await this.hold(docName);
     try {
       const document = held.dc.document;
-      if (!document) throw new Error(`direct connection to ${docName} is closed`);
+      if (!document) throw shuttingDown(docName);
       return fn(document);
     } finally {
       this.touch(docName, held);
@@ -86,7 +93,7 @@ export class SessionDocs {
    * already in memory and on clients), then the error is rethrown.
    */
   async write<T>(docName: string, writer: string, fn: (doc: Y.Doc) => T): Promise<T> {
-    if (this.closed) throw new Error('SessionDocs is closed');
+    if (this.closed) throw shuttingDown();
     const held = await this.hold(docName);
     const run = held.queue.then(() => this.writeNow(held, docName, writer, fn));
     held.queue = run.catch(() => undefined);
@@ -99,7 +106,7 @@ export class SessionDocs {
 
   private async writeNow<T>(held: Held, docName: string, writer: string, fn: (doc: Y.Doc) => T): Promise<T> {
     const document = held.dc.document;
-    if (!document) throw new Error(`direct connection to ${docName} is closed`);
+    if (!document) throw shuttingDown(docName);
     // Hocuspocus' local origin shape (store hooks run; clients receive it like any change), with
     // the writer as context; this object's identity also picks out this write's update.
     const origin: LocalWriteOrigin = { source: 'local', context: { writer } };
@@ -176,4 +183,17 @@ export class SessionDocs {
     this.closed = true;
     await Promise.all([...this.held.keys()].map((name) => this.release(name)));
   }
+}
+
+/**
+ * A read or write of a document after this instance began to close: a request that raced the
+ * shutdown. Retryable, so the client (or the load balancer) tries another instance.
+ */
+function shuttingDown(docName?: string): MaskroomError {
+  return new MaskroomError(
+    'UNAVAILABLE',
+    docName
+      ? `${docName} is closed: this server instance is shutting down`
+      : 'this server instance is shutting down',
+  );
 }

@@ -72,6 +72,11 @@ describe('graceful shutdown', () => {
 
     const stored = await logged(db, name);
     expect(stored.getMap('shutdown-probe').get('edit')).toBe('sent before shutdown');
+    // A request that raced the shutdown and reaches the documents now gets a retryable code.
+    await expect(server.collab.docs.readMain(session, (m) => m.objects.size)).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      retryable: true,
+    });
   }, 60_000);
 
   it('answers 503 with Retry-After on an open connection while draining, health included', async () => {
