@@ -35,8 +35,23 @@ const IMMUTABLE = 'private, max-age=31536000, immutable';
 export function videoRoutes(deps: VideoRoutesDeps): Router {
   const { store, service, dataDir } = deps;
   const router = Router();
-  /** numFrames of ready videos seen by this instance: frames are requested far more than videos. */
-  const frameCounts = new Map<VideoId, number>();
+  /**
+   * What never changes about a ready video (its uploader and frame count), for the frame route:
+   * frames are requested far more than videos, and the role check needs only these.
+   */
+  const readyVideos = new Map<
+    VideoId,
+    { readonly id: VideoId; readonly createdBy: string; readonly numFrames: number }
+  >();
+  const readyVideo = async (req: Request, id: VideoId) => {
+    const known = readyVideos.get(id);
+    if (known) return known;
+    const video = await requireVideo(store, id, req);
+    if (!video.meta) return video;
+    const facts = { id, createdBy: video.createdBy, numFrames: video.meta.numFrames };
+    readyVideos.set(id, facts);
+    return facts;
+  };
 
   router.post('/videos', async (req, res) => {
     const caller = deps.access.requireUploader(req.caller);
@@ -128,7 +143,7 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     // Deleting is idempotent for its owner; nobody else learns whether it existed.
     if (existing) await deps.access.requireVideo(req.caller, existing, 'manage');
     else requireCaller(req);
-    frameCounts.delete(id);
+    readyVideos.delete(id);
     await service.delete(id);
     res.status(204).end();
   });
@@ -139,16 +154,11 @@ export function videoRoutes(deps: VideoRoutesDeps): Router {
     const raw = req.params.index;
     if (!/^\d{1,9}$/.test(raw)) throw new MaskroomError('FRAME_OUT_OF_RANGE', `not a frame index: ${raw}`);
     const index = Number(raw);
-    const video = await requireVideo(store, id, req);
+    const video = await readyVideo(req, id);
     await deps.access.requireVideo(req.caller, video, 'view');
-    let numFrames = frameCounts.get(id);
-    if (numFrames === undefined) {
-      if (!video.meta) throw new MaskroomError('NOT_FOUND', 'the video is still being ingested');
-      numFrames = video.meta.numFrames;
-      frameCounts.set(id, numFrames);
-    }
-    if (index >= numFrames) {
-      throw new MaskroomError('FRAME_OUT_OF_RANGE', `frame ${index} is outside [0, ${numFrames})`);
+    if (!('numFrames' in video)) throw new MaskroomError('NOT_FOUND', 'the video is still being ingested');
+    if (index >= video.numFrames) {
+      throw new MaskroomError('FRAME_OUT_OF_RANGE', `frame ${index} is outside [0, ${video.numFrames})`);
     }
     await sendImmutable(req, res, dataDir.framePath(id, index), `"${id}.${index}"`);
   });
