@@ -1,30 +1,28 @@
 import { useEffect, useState } from 'react';
+import type { Health } from '@maskroom/shared';
+import { getHealth } from './api/health.js';
 
 export type ServerHealth =
   | { state: 'checking' }
-  | { state: 'ok'; version: string; workers: number }
+  | { state: 'ok'; version: string; health: Health }
   | { state: 'down'; reason: string };
 
-interface HealthBody {
-  ok: boolean;
-  version: string;
-  workers: unknown[];
-}
-
-/** Polls `GET /api/health` so the page says plainly whether the server answers. */
+/**
+ * Polls `GET /api/health` (parsed with the shared schema) so the page says plainly whether the
+ * server answers, and which workers it has.
+ */
 export function useServerHealth(intervalMs = 5000): ServerHealth {
   const [health, setHealth] = useState<ServerHealth>({ state: 'checking' });
   useEffect(() => {
     let stopped = false;
     const check = async (): Promise<void> => {
       try {
-        const res = await fetch('/api/health', { headers: { accept: 'application/json' } });
-        const body = (await res.json()) as HealthBody;
+        const body = await getHealth();
         if (stopped) return;
         setHealth(
           body.ok
-            ? { state: 'ok', version: body.version, workers: body.workers.length }
-            : { state: 'down', reason: `the server reports a problem (HTTP ${res.status})` },
+            ? { state: 'ok', version: body.version, health: body }
+            : { state: 'down', reason: 'the server reports a problem with its database' },
         );
       } catch {
         if (!stopped) setHealth({ state: 'down', reason: 'the server does not answer' });

@@ -18,7 +18,8 @@ import type {
   UserId,
 } from '@maskroom/shared';
 import { getMe } from '../api/auth.js';
-import { getHealth, anyWorkerCan } from '../api/health.js';
+import { anyWorkerCan } from '../api/health.js';
+import { useServerHealth } from '../health.js';
 import { addComment, resolveComment, reviewObject } from '../api/review.js';
 import {
   cancelJob,
@@ -138,30 +139,22 @@ function Workspace(props: WorkspacePageProps & { info: SessionInfo; errors: Erro
   const [sharing, setSharing] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [importing, setImporting] = useState(false);
-  const [workers, setWorkers] = useState<{ any: boolean; text: boolean } | null>(null);
+  const server = useServerHealth();
+  const workers =
+    server.state === 'ok'
+      ? { any: server.health.workers.length > 0, text: anyWorkerCan(server.health, 'text') }
+      : null;
 
   const setFrame = useCallback(
     (f: number) => setFrameState(clampFrame(f, numFrames) as FrameIndex),
     [numFrames],
   );
 
-  // Who am I (for "you" in the UI), and which workers are there (to explain disabled tools).
+  // Who am I (for "you" in the UI).
   useEffect(() => {
     getMe()
       .then((r) => setMe(r?.user ?? null))
       .catch(() => undefined);
-    let stop = false;
-    const poll = (): void => {
-      getHealth()
-        .then((h) => !stop && setWorkers({ any: h.workers.length > 0, text: anyWorkerCan(h, 'text') }))
-        .catch(() => !stop && setWorkers(null));
-    };
-    poll();
-    const t = setInterval(poll, 5000);
-    return () => {
-      stop = true;
-      clearInterval(t);
-    };
   }, [props.name]);
 
   // The playhead: open its chunks, tell the others, keep the URL in step.
