@@ -55,6 +55,13 @@ export interface AuthServiceOptions {
   readonly now?: () => number;
 }
 
+/** How an account appears to the others (presence, `me`). */
+export const accountUser = (user: UserRow): PresenceUser => ({
+  id: user.id as UserId,
+  name: user.displayName,
+  color: colorForUser(user.id),
+});
+
 /**
  * A guest's user id: one per guest login, derived from the login session's id by a hash so that
  * the id half of the guest's cookie never shows in presence or documents.
@@ -186,7 +193,7 @@ export class AuthService {
       if (user) {
         caller = {
           kind: 'account',
-          user: { id: user.id as UserId, name: user.displayName, color: colorForUser(user.id) },
+          user: accountUser(user),
           email: user.email,
           loginSessionId: row.id,
         };

@@ -1,13 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import {
   changePasswordBodySchema,
-  colorForUser,
   loginBodySchema,
   signupBodySchema,
   type AuthMe,
-  type UserId,
+  type PresenceUser,
 } from '@maskroom/shared';
-import type { AuthService, Caller } from '../auth/AuthService.js';
+import { accountUser, type AuthService, type Caller } from '../auth/AuthService.js';
 import type { UserRow } from '../auth/AuthStore.js';
 import { requireCaller } from '../auth/caller.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/cookies.js';
@@ -35,13 +34,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   const answer = (req: Request, res: Response, status: number, user: UserRow, token: string): void => {
     setSessionCookie(req, res, token);
     res.set('Cache-Control', 'no-store');
-    const caller: Caller = {
-      kind: 'account',
-      user: { id: user.id as UserId, name: user.displayName, color: colorForUser(user.id) },
-      email: user.email,
-      loginSessionId: '',
-    };
-    res.status(status).json(describe(caller, auth));
+    res.status(status).json(describe({ kind: 'account', user: accountUser(user), email: user.email }, auth));
   };
 
   router.post('/auth/signup', async (req, res) => {
@@ -73,7 +66,11 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   return router;
 }
 
-function describe(caller: Caller, auth: AuthService | null): AuthMe {
+/** The `me` answer for a caller (or an account that just logged in). */
+function describe(
+  caller: Caller | { kind: 'account'; user: PresenceUser; email: string },
+  auth: AuthService | null,
+): AuthMe {
   return {
     mode: auth ? 'accounts' : 'local',
     kind: caller.kind,
